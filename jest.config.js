@@ -1,4 +1,7 @@
 // Unit specs live beside the code (src/**/*.spec.ts); e2e specs boot the real app (test/**/*.e2e-spec.ts).
+// Run every test away from UTC so a timestamp stored or compared in local time shows up as a failure.
+process.env.TZ = 'Asia/Jakarta';
+
 const transform = {
   '^.+\\.ts$': [
     '@swc/jest',
@@ -13,6 +16,7 @@ const transform = {
 };
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -27,7 +31,6 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
-      testTimeout: 60000,
     },
   ],
 };

@@ -1,0 +1,31 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CommonModule } from './common/common.module';
+import { Clock } from './common/time/clock';
+import { AppConfigModule } from './config/app-config.module';
+import { Env } from './config/env';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+import { PaymentsModule } from './payments/payments.module';
+
+export interface AppOptions {
+  /** Tests move time with their own clock instead of sleeping. */
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static register(env: Env, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        CommonModule.forRoot(options.clock),
+        LoggingModule,
+        DatabaseModule,
+        HealthModule,
+        PaymentsModule,
+      ],
+    };
+  }
+}

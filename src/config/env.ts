@@ -1,0 +1,145 @@
+import { Transform, plainToInstance } from 'class-transformer';
+import type { MerchantCriteria } from '../qris/qris-codec';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret';
+export const DEV_CALLBACK_SIGNING_KEY = 'dev-callback-signing-key';
+
+const PROVIDERS = ['mock', 'midtrans', 'xendit', 'doku', 'nicepay'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const SQLITE_SYNC_MODES = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+
+/** An empty string in the environment means "not set", as in `REDIS_URL=`. */
+const emptyAsUnset = () => Transform(({ value }) => (typeof value === 'string' && value.trim() === '' ? undefined : value));
+const toInt = () =>
+  Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value));
+const toBool = () =>
+  Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(v)) return true;
+    if (['false', '0', 'no'].includes(v)) return false;
+    return value;
+  });
+
+/**
+ * Every environment variable the service reads, with its default. Validated once at boot; a bad value
+ * stops the boot with a message naming the variable (see validateEnv).
+ */
+export class Env {
+  @emptyAsUnset() @toInt() @IsInt() @Min(0) @Max(65535)
+  PORT = 9000;
+
+  @emptyAsUnset() @IsOptional() @IsString() @Matches(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'DB_URL must be sqlite:PATH, mysql://… or postgres://…',
+  })
+  DB_URL?: string;
+
+  @emptyAsUnset() @toBool() @IsBoolean()
+  DB_MIGRATIONS_RUN = true;
+
+  @emptyAsUnset() @IsIn(SQLITE_SYNC_MODES)
+  SQLITE_SYNCHRONOUS: (typeof SQLITE_SYNC_MODES)[number] = 'NORMAL';
+
+  @emptyAsUnset() @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be redis://… or rediss://…' })
+  REDIS_URL?: string;
+
+  @emptyAsUnset() @IsIn(PROVIDERS)
+  PROVIDER: (typeof PROVIDERS)[number] = 'mock';
+
+  @emptyAsUnset() @IsOptional() @IsString()
+  PROVIDER_API_KEY?: string;
+
+  @emptyAsUnset() @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'PROVIDER_BASE_URL must be an http(s) URL' })
+  PROVIDER_BASE_URL?: string;
+
+  /** Development default so `npm start` works out of the box; refused in production. */
+  @emptyAsUnset() @IsString()
+  PROVIDER_WEBHOOK_SECRET = DEV_WEBHOOK_SECRET;
+
+  /** Development default so `npm start` works out of the box; refused in production. */
+  @emptyAsUnset() @IsString()
+  CALLBACK_SIGNING_KEY = DEV_CALLBACK_SIGNING_KEY;
+
+  @emptyAsUnset() @toInt() @IsInt() @Min(1) @Max(1440)
+  EXPIRE_MINUTES = 15;
+
+  @emptyAsUnset() @toInt() @IsInt() @Min(1) @Max(10_000_000)
+  MAX_PAYMENT_AMOUNT = 10_000_000;
+
+  @emptyAsUnset() @toInt() @IsInt() @Min(1)
+  RATE_LIMIT_MAX = 10;
+
+  @emptyAsUnset() @toInt() @IsInt() @Min(1)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  @emptyAsUnset() @IsOptional() @IsString()
+  MERCHANT_API_KEYS?: string;
+
+  @emptyAsUnset() @IsOptional() @IsString()
+  ADMIN_API_KEY?: string;
+
+  @emptyAsUnset() @toBool() @IsBoolean()
+  CALLBACK_ALLOW_PRIVATE_NETWORKS = false;
+
+  @emptyAsUnset() @toInt() @IsInt() @Min(1) @Max(86400)
+  WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  @emptyAsUnset() @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
+
+  @emptyAsUnset() @toBool() @IsBoolean()
+  TRUST_PROXY = false;
+
+  @emptyAsUnset() @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @emptyAsUnset() @IsString()
+  QRIS_MERCHANT_NAME = 'QRIS ORCHESTRATOR';
+
+  @emptyAsUnset() @IsString()
+  QRIS_MERCHANT_CITY = 'JAKARTA';
+
+  @emptyAsUnset() @Matches(/^\d{5}$/, { message: 'QRIS_POSTAL_CODE must be 5 digits' })
+  QRIS_POSTAL_CODE = '10110';
+
+  @emptyAsUnset() @Matches(/^ID\d{13}$/, { message: 'QRIS_NMID must be ID followed by 13 digits' })
+  QRIS_NMID = 'ID1020000000001';
+
+  @emptyAsUnset() @Matches(/^\d{4}$/, { message: 'QRIS_MCC must be 4 digits' })
+  QRIS_MCC = '5812';
+
+  @emptyAsUnset() @IsIn(['UMI', 'UKE', 'UME', 'UBE', 'URE'])
+  QRIS_MERCHANT_CRITERIA: MerchantCriteria = 'UMI';
+}
+
+
+export class EnvValidationError extends Error {}
+
+/** Validates and normalises raw environment variables; throws naming each offending variable. */
+export function validateEnv(raw: Record<string, unknown>): Env {
+  const env = plainToInstance(Env, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value ?? '')}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new EnvValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  assertProductionSafe(env, raw.NODE_ENV);
+  return env;
+}
+
+const EXAMPLE_SECRET = /^(dev-.*|.*change-?me.*|example.*|secret|test|password)$/i;
+
+function assertProductionSafe(env: Env, nodeEnv: unknown): void {
+  if (nodeEnv !== 'production') return;
+  const problems: string[] = [];
+  const secrets: Array<keyof Env> = ['PROVIDER_WEBHOOK_SECRET', 'CALLBACK_SIGNING_KEY'];
+  for (const name of secrets) {
+    const value = env[name] as string | undefined;
+    if (!value || EXAMPLE_SECRET.test(value) || value.length < 16) problems.push(`  ${name}: must be a real secret of 16+ characters in production`);
+  }
+  if (!env.MERCHANT_API_KEYS) problems.push('  MERCHANT_API_KEYS: required in production');
+  if (env.ADMIN_API_KEY !== undefined && (EXAMPLE_SECRET.test(env.ADMIN_API_KEY) || env.ADMIN_API_KEY.length < 16))
+    problems.push('  ADMIN_API_KEY: must be a real secret of 16+ characters in production (or empty to disable admin)');
+  if (problems.length > 0) throw new EnvValidationError(`Refusing to boot in production:\n${problems.join('\n')}`);
+}

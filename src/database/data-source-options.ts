@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { parseDbUrl } from './database-url';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
+
+export interface DatabaseSettings {
+  url?: string;
+  migrationsRun: boolean;
+  /** SQLite's PRAGMA synchronous; NORMAL with WAL survives process crashes, FULL also power loss. */
+  sqliteSynchronous: string;
+}
+
+export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  const { kind, target } = parseDbUrl(settings.url);
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: settings.migrationsRun,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: false,
+  };
+
+  if (kind === 'sqlite') {
+    if (target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: target,
+      enableWAL: true,
+      // Writers queue behind each other instead of failing with SQLITE_BUSY (several processes on one file).
+      timeout: 10_000,
+      prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+        db.pragma(`synchronous = ${settings.sqliteSynchronous}`);
+      },
+    };
+  }
+
+  if (kind === 'mysql') {
+    return {
+      ...common,
+      type: 'mysql',
+      url: target,
+      timezone: 'Z',
+      charset: 'utf8mb4_unicode_ci',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      extra: { connectionLimit: 20 },
+    };
+  }
+
+  return { ...common, type: 'postgres', url: target, extra: { max: 20 } };
+}

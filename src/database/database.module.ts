@@ -1,0 +1,23 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Env } from '../config/env';
+import { buildDataSourceOptions } from './data-source-options';
+import { Db } from './db';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [Env],
+      useFactory: (env: Env) =>
+        buildDataSourceOptions({
+          url: env.DB_URL,
+          migrationsRun: env.DB_MIGRATIONS_RUN,
+          sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
+        }),
+    }),
+  ],
+  providers: [Db],
+  exports: [Db],
+})
+export class DatabaseModule {}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { PaymentPatch, PaymentsRepository } from './payments.repository';
+import { PaymentStatus, canTransition } from './payment-state';
+
+export interface TransitionRequest {
+  paymentId: string;
+  /** The statuses this change expects the payment to be in now. */
+  from: PaymentStatus[];
+  to: PaymentStatus;
+  patch?: PaymentPatch;
+  /** The payment_logs row written with the change. */
+  event: string;
+  payload?: Record<string, unknown> | null;
+  now: Date;
+  /** Only when the caller holds the payment's provider-call lock. */
+  lockedBy?: string;
+}
+
+/**
+ * The single way a payment changes status: one compare-and-set and its log row, inside the caller's
+ * transaction. A losing racer gets false and writes nothing, so duplicates are harmless no-ops.
+ */
+@Injectable()
+export class PaymentTransitionService {
+  constructor(private readonly payments: PaymentsRepository) {}
+
+  async transition(em: EntityManager, request: TransitionRequest): Promise<boolean> {
+    const from = request.from.filter((status) => canTransition(status, request.to));
+    if (from.length === 0) throw new Error(`no allowed transition from ${request.from.join('|')} to ${request.to}`);
+    const won = await this.payments.compareAndSet(
+      em,
+      request.paymentId,
+      from,
+      { ...request.patch, status: request.to, updatedAt: request.now },
+      request.lockedBy,
+    );
+    if (!won) return false;
+    await this.payments.insertLog(em, request.paymentId, request.event, request.payload ?? null, request.now);
+    return true;
+  }
+}
