@@ -73,6 +73,23 @@ export class Env {
   @emptyAsUnset() @toInt() @IsInt() @Min(1)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  /** Providers send bursts from few IPs, so the webhook route has its own, higher bound. */
+  @emptyAsUnset() @toInt() @IsInt() @Min(1)
+  WEBHOOK_RATE_LIMIT_MAX = 600;
+
+  @emptyAsUnset() @toInt() @IsInt() @Min(1)
+  WEBHOOK_RATE_LIMIT_WINDOW_SECONDS = 60;
+
+  @emptyAsUnset() @IsString() @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, { message: 'RATE_LIMIT_REDIS_PREFIX must be 1-64 of A-Z a-z 0-9 : _ . -' })
+  RATE_LIMIT_REDIS_PREFIX = 'qris:ratelimit:';
+
+  @emptyAsUnset() @toInt() @IsInt() @Min(1000) @Max(600_000)
+  REQUEST_TIMEOUT_MS = 30_000;
+
+  /** After SIGTERM, in-flight work gets this long before the process exits anyway. */
+  @emptyAsUnset() @toInt() @IsInt() @Min(1000) @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+
   @emptyAsUnset() @IsOptional() @IsString()
   MERCHANT_API_KEYS?: string;
 
@@ -85,7 +102,9 @@ export class Env {
   @emptyAsUnset() @toInt() @IsInt() @Min(1) @Max(86400)
   WEBHOOK_TOLERANCE_SECONDS = 300;
 
-  @emptyAsUnset() @IsOptional() @IsString()
+  @emptyAsUnset() @IsOptional() @IsString() @Matches(/^\s*https?:\/\/[^\s,*/]+\s*(,\s*https?:\/\/[^\s,*/]+\s*)*$/, {
+    message: 'CORS_ORIGINS must be comma-separated origins like https://dashboard.example.com (no * and no path)',
+  })
   CORS_ORIGINS?: string;
 
   @emptyAsUnset() @toBool() @IsBoolean()
@@ -138,7 +157,10 @@ function assertProductionSafe(env: Env, nodeEnv: unknown): void {
     const value = env[name] as string | undefined;
     if (!value || EXAMPLE_SECRET.test(value) || value.length < 16) problems.push(`  ${name}: must be a real secret of 16+ characters in production`);
   }
-  if (!env.MERCHANT_API_KEYS) problems.push('  MERCHANT_API_KEYS: required in production');
+  const merchantKeys = (env.MERCHANT_API_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean);
+  if (merchantKeys.length === 0) problems.push('  MERCHANT_API_KEYS: required in production');
+  else if (merchantKeys.some((key) => EXAMPLE_SECRET.test(key) || key.length < 16))
+    problems.push('  MERCHANT_API_KEYS: every key must be a real secret of 16+ characters in production');
   if (env.ADMIN_API_KEY !== undefined && (EXAMPLE_SECRET.test(env.ADMIN_API_KEY) || env.ADMIN_API_KEY.length < 16))
     problems.push('  ADMIN_API_KEY: must be a real secret of 16+ characters in production (or empty to disable admin)');
   if (problems.length > 0) throw new EnvValidationError(`Refusing to boot in production:\n${problems.join('\n')}`);

@@ -29,7 +29,8 @@ export class TestClock extends Clock {
 
 /** Boots the real application on a random loopback port, configured only by the given variables. */
 export async function startApp(env: Record<string, string>, options: AppOptions = {}): Promise<RunningApp> {
-  const validated = validateEnv({ LOG_LEVEL: 'silent', ...env });
+  // Suites send many requests from 127.0.0.1: rate limits only apply where a test sets them.
+  const validated = validateEnv({ LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '1000000', WEBHOOK_RATE_LIMIT_MAX: '1000000', ...env });
   const app = await createApp(validated, options);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
