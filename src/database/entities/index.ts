@@ -1,3 +1,4 @@
+import { CallbackDeliveryEntity } from './callback-delivery.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { PaymentLogEntity } from './payment-log.entity';
 import { PaymentEntity } from './payment.entity';
@@ -5,4 +6,4 @@ import { SettlementEntity } from './settlement.entity';
 import { WebhookEventEntity } from './webhook-event.entity';
 
 /** Every entity the data source knows; add new ones here. */
-export const ENTITIES = [PaymentEntity, PaymentLogEntity, WebhookEventEntity, SettlementEntity, IdempotencyKeyEntity];
+export const ENTITIES = [PaymentEntity, PaymentLogEntity, WebhookEventEntity, SettlementEntity, IdempotencyKeyEntity, CallbackDeliveryEntity];

@@ -1,4 +1,5 @@
 import { InitialSchema1764288000000 } from './1764288000000-initial-schema';
+import { CallbackDeliveries1764288000100 } from './1764288000100-callback-deliveries';
 
 /** Every migration, oldest first; add new ones at the end. */
-export const MIGRATIONS = [InitialSchema1764288000000];
+export const MIGRATIONS = [InitialSchema1764288000000, CallbackDeliveries1764288000100];

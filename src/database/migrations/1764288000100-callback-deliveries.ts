@@ -1,0 +1,38 @@
+import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { columnTypes } from './column-types';
+
+export class CallbackDeliveries1764288000100 implements MigrationInterface {
+  name = 'CallbackDeliveries1764288000100';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const c = columnTypes(queryRunner);
+    await queryRunner.createTable(
+      new Table({
+        name: 'callback_deliveries',
+        columns: [
+          c.id(),
+          c.uuidRef('payment_id'),
+          c.varchar('status', 16),
+          c.varchar('payment_status', 16),
+          c.text('body'),
+          c.int('attempts', false, 0),
+          c.timestamp('next_attempt_at'),
+          c.int('last_status_code', true),
+          c.varchar('last_error', 512, true),
+          c.int('last_duration_ms', true),
+          c.timestamp('delivered_at', true),
+          c.timestamp('created_at'),
+          c.timestamp('updated_at'),
+        ],
+        indices: [
+          new TableIndex({ name: 'ix_callback_deliveries_status_next_attempt_at', columnNames: ['status', 'next_attempt_at'] }),
+          new TableIndex({ name: 'ix_callback_deliveries_payment_id', columnNames: ['payment_id'] }),
+        ],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropTable('callback_deliveries');
+  }
+}
