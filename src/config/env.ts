@@ -1,6 +1,7 @@
 import { Transform, plainToInstance } from 'class-transformer';
 import type { MerchantCriteria } from '../qris/qris-codec';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import { IsCronExpression, PERCENT_PATTERN } from './env-validators';
 
 export const DEV_WEBHOOK_SECRET = 'dev-webhook-secret';
 export const DEV_CALLBACK_SIGNING_KEY = 'dev-callback-signing-key';
@@ -130,6 +131,42 @@ export class Env {
 
   @emptyAsUnset() @IsIn(['UMI', 'UKE', 'UME', 'UBE', 'URE'])
   QRIS_MERCHANT_CRITERIA: MerchantCriteria = 'UMI';
+
+  /** Run the job crons (expire, reconcile, janitor) in this process; each tick only enqueues a deduplicated job. */
+  @emptyAsUnset() @toBool() @IsBoolean()
+  CRON_ENABLED = true;
+
+  /** Cron (Asia/Jakarta) for expiring PENDING payments past expires_at. */
+  @emptyAsUnset() @IsCronExpression()
+  EXPIRE_CRON = '* * * * *';
+
+  /** Cron (Asia/Jakarta) for reconciling the previous Jakarta day against the provider's settlement. */
+  @emptyAsUnset() @IsCronExpression()
+  RECONCILE_CRON = '0 1 * * *';
+
+  /** Cron (Asia/Jakarta) for the janitor that asks the provider about PENDING payments older than JANITOR_AFTER_MINUTES. */
+  @emptyAsUnset() @IsCronExpression()
+  JANITOR_CRON = '*/5 * * * *';
+
+  @emptyAsUnset() @toInt() @IsInt() @Min(1) @Max(1440)
+  JANITOR_AFTER_MINUTES = 10;
+
+  /** MDR in percent with at most two decimals (exact basis points); the mock settlement charges it. */
+  @emptyAsUnset() @Matches(PERCENT_PATTERN, { message: 'MDR_REGULAR_PERCENT must be a percentage like 0.7 (at most two decimals)' })
+  MDR_REGULAR_PERCENT = '0.7';
+
+  @emptyAsUnset() @Matches(PERCENT_PATTERN, { message: 'MDR_UMI_PERCENT must be a percentage like 0.3 (at most two decimals)' })
+  MDR_UMI_PERCENT = '0.3';
+
+  /** UMI merchants pay no MDR on a transaction up to and including this amount (whole rupiah). */
+  @emptyAsUnset() @toInt() @IsInt() @Min(0)
+  MDR_UMI_FREE_UP_TO = 500_000;
+
+  /** Testing only: comma-separated faults the mock settlement injects (drop_one, alter_amount, add_unknown, include_pending). */
+  @emptyAsUnset() @IsOptional() @Matches(/^\s*(drop_one|alter_amount|add_unknown|include_pending)(\s*,\s*(drop_one|alter_amount|add_unknown|include_pending))*\s*$/, {
+    message: 'MOCK_SETTLEMENT_DISCREPANCIES must be a comma-separated list of drop_one, alter_amount, add_unknown, include_pending',
+  })
+  MOCK_SETTLEMENT_DISCREPANCIES?: string;
 }
 
 
