@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
 import { CommonModule } from './common/common.module';
 import { Clock } from './common/time/clock';
 import { AppConfigModule } from './config/app-config.module';
@@ -7,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { PaymentsModule } from './payments/payments.module';
+import { SecurityModule } from './security/security.module';
 
 export interface AppOptions {
   /** Tests move time with their own clock instead of sleeping. */
@@ -22,9 +24,11 @@ export class AppModule {
         AppConfigModule.forRoot(env),
         CommonModule.forRoot(options.clock),
         LoggingModule,
+        SecurityModule,
         DatabaseModule,
         HealthModule,
         PaymentsModule,
+        AdminModule,
       ],
     };
   }
