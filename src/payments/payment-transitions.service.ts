@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { recordCallbackIntent } from '../callbacks/callback-intent';
 import { PaymentPatch, PaymentsRepository } from './payments.repository';
-import { PaymentStatus, canTransition } from './payment-state';
+import { CALLBACK_STATUSES, PaymentStatus, canTransition } from './payment-state';
 
 export interface TransitionRequest {
   paymentId: string;
@@ -18,8 +19,9 @@ export interface TransitionRequest {
 }
 
 /**
- * The single way a payment changes status: one compare-and-set and its log row, inside the caller's
- * transaction. A losing racer gets false and writes nothing, so duplicates are harmless no-ops.
+ * The single way a payment changes status: one compare-and-set, its log row and (for PAID, EXPIRED,
+ * FAILED, REFUNDED with a callback_url) its callback intent, inside the caller's transaction. A losing
+ * racer gets false and writes nothing, so duplicates are harmless no-ops.
  */
 @Injectable()
 export class PaymentTransitionService {
@@ -37,6 +39,8 @@ export class PaymentTransitionService {
     );
     if (!won) return false;
     await this.payments.insertLog(em, request.paymentId, request.event, request.payload ?? null, request.now);
+    // The outbox: the callback intent commits with the change (the dispatcher delivers it).
+    if (CALLBACK_STATUSES.includes(request.to)) await recordCallbackIntent(em, request.paymentId, request.now);
     return true;
   }
 }
