@@ -8,7 +8,6 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { PaymentsModule } from './payments/payments.module';
-import { SecurityModule } from './security/security.module';
 
 export interface AppOptions {
   /** Tests move time with their own clock instead of sleeping. */
@@ -24,7 +23,6 @@ export class AppModule {
         AppConfigModule.forRoot(env),
         CommonModule.forRoot(options.clock),
         LoggingModule,
-        SecurityModule,
         DatabaseModule,
         HealthModule,
         PaymentsModule,
