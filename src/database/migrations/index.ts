@@ -1,5 +1,6 @@
 import { InitialSchema1764288000000 } from './1764288000000-initial-schema';
 import { CallbackDeliveries1764288000100 } from './1764288000100-callback-deliveries';
+import { Reconciliation1764288000200 } from './1764288000200-reconciliation';
 
 /** Every migration, oldest first; add new ones at the end. */
-export const MIGRATIONS = [InitialSchema1764288000000, CallbackDeliveries1764288000100];
+export const MIGRATIONS = [InitialSchema1764288000000, CallbackDeliveries1764288000100, Reconciliation1764288000200];
