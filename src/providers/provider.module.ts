@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
 import { Env } from '../config/env';
+import { percentToBasisPoints } from '../common/money/mdr';
+import { Db } from '../database/db';
+import { paymentsSettlementSource } from './mock/mock-settlement.source';
+import { parseMockSettlementFaults } from './mock/mock.settlement';
 import { QrisProviderMock } from './mock/mock.provider';
 import { QRIS_PROVIDER, QrisProvider } from './qris-provider';
 
 /** Picks the adapter named by PROVIDER and binds it to the one QRIS_PROVIDER token. */
-export function createProvider(env: Env): QrisProvider {
+export function createProvider(env: Env, db?: Db): QrisProvider {
   switch (env.PROVIDER) {
     case 'mock':
       return new QrisProviderMock(
@@ -17,6 +21,16 @@ export function createProvider(env: Env): QrisProvider {
           merchantCriteria: env.QRIS_MERCHANT_CRITERIA,
         },
         { secret: env.PROVIDER_WEBHOOK_SECRET, toleranceSeconds: env.WEBHOOK_TOLERANCE_SECONDS },
+        db && {
+          source: paymentsSettlementSource(db),
+          criteria: env.QRIS_MERCHANT_CRITERIA,
+          mdr: {
+            regularBps: percentToBasisPoints(env.MDR_REGULAR_PERCENT),
+            umiBps: percentToBasisPoints(env.MDR_UMI_PERCENT),
+            umiFreeUpTo: env.MDR_UMI_FREE_UP_TO,
+          },
+          faults: parseMockSettlementFaults(env.MOCK_SETTLEMENT_DISCREPANCIES),
+        },
       );
     default:
       throw new Error(`PROVIDER=${env.PROVIDER} has no adapter yet; use PROVIDER=mock`);
@@ -24,7 +38,7 @@ export function createProvider(env: Env): QrisProvider {
 }
 
 @Module({
-  providers: [{ provide: QRIS_PROVIDER, inject: [Env], useFactory: createProvider }],
+  providers: [{ provide: QRIS_PROVIDER, inject: [Env, Db], useFactory: (env: Env, db: Db) => createProvider(env, db) }],
   exports: [QRIS_PROVIDER],
 })
 export class ProvidersModule {}

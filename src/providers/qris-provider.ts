@@ -49,6 +49,8 @@ export interface SettlementRow {
   /** YYYY-MM-DD */
   settlementDate: string;
   fileId: string | null;
+  /** When the provider says the customer paid, where its feed tells (a reconciliation fix uses it as paid_at). */
+  paidAt?: Date | null;
 }
 
 export interface ProviderStatus {

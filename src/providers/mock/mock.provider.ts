@@ -3,6 +3,7 @@ import { buildDynamicQris, MerchantCriteria } from '../../qris/qris-codec';
 import { ProviderError } from '../provider.errors';
 import { CreateQrRequest, CreatedQr, ParsedWebhook, QrisProvider, SettlementRow, WebhookRequest } from '../qris-provider';
 import { MockWebhookSettings, parseMockWebhook } from './mock.webhook';
+import { MockSettlementOptions, buildMockSettlement } from './mock.settlement';
 
 export interface MockMerchantSettings {
   merchantName: string;
@@ -29,6 +30,8 @@ export class QrisProviderMock implements QrisProvider {
   constructor(
     private readonly merchant: MockMerchantSettings,
     private readonly webhook: MockWebhookSettings,
+    /** Without it (unit tests of other parts) fetchSettlement reports the feed as unavailable. */
+    private readonly settlement?: MockSettlementOptions,
   ) {}
 
   async createDynamicQR(request: CreateQrRequest): Promise<CreatedQr> {
@@ -48,8 +51,9 @@ export class QrisProviderMock implements QrisProvider {
     return parseMockWebhook(request, this.webhook);
   }
 
-  async fetchSettlement(_date: string): Promise<SettlementRow[]> {
-    throw new ProviderError('unavailable', 'the mock settlement feed is provided by the reconciliation module');
+  async fetchSettlement(date: string): Promise<SettlementRow[]> {
+    if (!this.settlement) throw new ProviderError('unavailable', 'the mock settlement feed has no source configured');
+    return buildMockSettlement(this.name, date, this.settlement);
   }
 
   private simulateOutage(orderId: string): void {

@@ -1,0 +1,43 @@
+import { MOCK_ALTERED_BY, MockSettledCandidate, MockSettlementSource, buildMockSettlement, mockUnknownTrxId, parseMockSettlementFaults } from './mock.settlement';
+
+const mdr = { regularBps: 70, umiBps: 30, umiFreeUpTo: 500_000 };
+const at = (iso: string) => new Date(iso);
+const paid: MockSettledCandidate[] = [
+  { providerTrxId: 'T2', amount: 1_000_000, paidAt: at('2025-10-26T03:00:00Z'), createdAt: at('2025-10-26T02:59:00Z') },
+  { providerTrxId: 'T1', amount: 150_000, paidAt: at('2025-10-26T01:00:00Z'), createdAt: at('2025-10-26T00:59:00Z') },
+];
+const unpaid: MockSettledCandidate[] = [{ providerTrxId: 'T9', amount: 25_000, paidAt: null, createdAt: at('2025-10-26T05:00:00Z') }];
+
+function source(): MockSettlementSource & { calls: unknown[][] } {
+  const calls: unknown[][] = [];
+  return {
+    calls,
+    paidBetween: async (...args) => (calls.push(args), [...paid]),
+    unpaidCreatedBetween: async () => [...unpaid],
+  };
+}
+
+describe('mock settlement', () => {
+  it('settles the day’s PAID payments, ordered by trx id, with MDR fee and net, over the Jakarta day', async () => {
+    const src = source();
+    const rows = await buildMockSettlement('mock', '2025-10-26', { source: src, criteria: 'UMI', mdr, faults: [] });
+    expect(src.calls[0]).toEqual(['mock', at('2025-10-25T17:00:00Z'), at('2025-10-26T17:00:00Z')]);
+    expect(rows).toEqual([
+      { providerTrxId: 'T1', amount: 150_000, fee: 0, netAmount: 150_000, settlementDate: '2025-10-26', fileId: 'mock-settlement-2025-10-26', paidAt: paid[1].paidAt },
+      { providerTrxId: 'T2', amount: 1_000_000, fee: 3_000, netAmount: 997_000, settlementDate: '2025-10-26', fileId: 'mock-settlement-2025-10-26', paidAt: paid[0].paidAt },
+    ]);
+    const regular = await buildMockSettlement('mock', '2025-10-26', { source: src, criteria: 'URE', mdr, faults: [] });
+    expect(regular.map((r) => [r.fee, r.netAmount])).toEqual([[1_050, 148_950], [7_000, 993_000]]);
+  });
+
+  it('injects each fault deterministically', async () => {
+    const faults = parseMockSettlementFaults(' drop_one, alter_amount,add_unknown , include_pending');
+    expect(faults).toEqual(['drop_one', 'alter_amount', 'add_unknown', 'include_pending']);
+    const rows = await buildMockSettlement('mock', '2025-10-26', { source: source(), criteria: 'UMI', mdr, faults });
+    expect(rows.map((r) => [r.providerTrxId, r.amount])).toEqual([
+      ['T2', 1_000_000 + MOCK_ALTERED_BY],
+      ['T9', 25_000],
+      [mockUnknownTrxId('2025-10-26'), 10_000],
+    ]);
+  });
+});

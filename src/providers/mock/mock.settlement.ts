@@ -1,0 +1,71 @@
+import { MdrSettings, mdrFee } from '../../common/money/mdr';
+import { jakartaDayRange } from '../../common/time/jakarta-day';
+import type { MerchantCriteria } from '../../qris/qris-codec';
+import { SettlementRow } from '../qris-provider';
+
+/** A transaction the mock provider "saw": what it needs to settle it. */
+export interface MockSettledCandidate {
+  providerTrxId: string;
+  amount: number;
+  paidAt: Date | null;
+  createdAt: Date;
+}
+
+/**
+ * Where the mock provider learns what was paid. The real providers keep their own ledger; the mock's
+ * ledger is our payments table, read through this port so the adapter never touches the database.
+ */
+export interface MockSettlementSource {
+  /** PAID payments of `provider` with paid_at in [from, to). */
+  paidBetween(provider: string, from: Date, to: Date): Promise<MockSettledCandidate[]>;
+  /** PENDING or EXPIRED payments of `provider` created in [from, to). */
+  unpaidCreatedBetween(provider: string, from: Date, to: Date): Promise<MockSettledCandidate[]>;
+}
+
+export const MOCK_SETTLEMENT_FAULTS = ['drop_one', 'alter_amount', 'add_unknown', 'include_pending'] as const;
+export type MockSettlementFault = (typeof MOCK_SETTLEMENT_FAULTS)[number];
+
+export interface MockSettlementOptions {
+  source: MockSettlementSource;
+  criteria: MerchantCriteria;
+  mdr: MdrSettings;
+  /** Discrepancies to inject, for exercising reconciliation. */
+  faults: MockSettlementFault[];
+}
+
+export function parseMockSettlementFaults(value: string | undefined): MockSettlementFault[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part): part is MockSettlementFault => (MOCK_SETTLEMENT_FAULTS as readonly string[]).includes(part));
+}
+
+export const MOCK_ALTERED_BY = 1_000;
+export const mockUnknownTrxId = (date: string) => `MOCKUNKNOWN${date.replaceAll('-', '')}`;
+
+/**
+ * The mock's settlement for one Jakarta day: every PAID payment of that day, fee by MDR, net = amount −
+ * fee. Deterministic: rows ordered by trx id; injected faults always hit the same rows (the first is
+ * dropped, the next one's amount is raised by Rp 1,000, the first unpaid payment is included).
+ */
+export async function buildMockSettlement(provider: string, date: string, options: MockSettlementOptions): Promise<SettlementRow[]> {
+  const { from, to } = jakartaDayRange(date);
+  const byTrx = (a: MockSettledCandidate, b: MockSettledCandidate) => (a.providerTrxId < b.providerTrxId ? -1 : a.providerTrxId > b.providerTrxId ? 1 : 0);
+  const paid = (await options.source.paidBetween(provider, from, to)).sort(byTrx);
+  const faults = new Set(options.faults);
+  const fileId = `mock-settlement-${date}`;
+  const row = (trxId: string, amount: number, paidAt: Date | null): SettlementRow => {
+    const fee = mdrFee(amount, options.criteria, options.mdr);
+    return { providerTrxId: trxId, amount, fee, netAmount: amount - fee, settlementDate: date, fileId, paidAt };
+  };
+
+  const settled = faults.has('drop_one') ? paid.slice(1) : paid;
+  const rows = settled.map((p, i) => row(p.providerTrxId, p.amount + (faults.has('alter_amount') && i === 0 ? MOCK_ALTERED_BY : 0), p.paidAt));
+  if (faults.has('include_pending')) {
+    const [unpaid] = (await options.source.unpaidCreatedBetween(provider, from, to)).sort(byTrx);
+    if (unpaid) rows.push(row(unpaid.providerTrxId, unpaid.amount, unpaid.createdAt));
+  }
+  if (faults.has('add_unknown')) rows.push(row(mockUnknownTrxId(date), 10_000, from));
+  return rows;
+}
