@@ -1,0 +1,362 @@
+/**
+ * Throughput/latency benchmark of the service as shipped against a bare NestJS-on-Fastify echo app.
+ *
+ *   npm run bench                 full run (20 s per scenario), SQLite, writes bench/results.json
+ *   npm run bench -- --quick      5 s per scenario, under a minute, writes bench/results.quick.json
+ *   npm run bench -- --db mysql   MariaDB at BENCH_MYSQL_URL (fresh database, dropped after) + Redis
+ *   options: --duration S  --warmup S  --connections N  --only create,get  --out FILE  --no-write
+ *            --cpu-prof DIR (service runs under node --cpu-prof; see bench/profile-summary.ts)  --keep
+ *
+ * Everything runs on 127.0.0.1. The service is dist/src/main.js (npm run build first), with its shipped
+ * defaults except RATE_LIMIT_MAX (raised so the limiter does not answer 429) and a fresh database.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AutocannonRequest,
+  Child,
+  HOST,
+  LoadResult,
+  ROOT,
+  argValue,
+  dropRedisPrefix,
+  freePort,
+  load,
+  machineInfo,
+  mysqlDatabase,
+  startChild,
+  uniqueTag,
+} from './lib';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const dbKind = (argValue(args, '--db') ?? 'sqlite') as 'sqlite' | 'mysql';
+const durationS = Number(argValue(args, '--duration') ?? (quick ? 5 : 20));
+const warmupS = Number(argValue(args, '--warmup') ?? (quick ? 1 : 3));
+const connections = Number(argValue(args, '--connections') ?? 50);
+const only = argValue(args, '--only')?.split(',');
+const cpuProfDir = argValue(args, '--cpu-prof');
+const keep = args.includes('--keep');
+const FIXED_RATE = 500;
+const WEBHOOK_SECRET = process.env.PROVIDER_WEBHOOK_SECRET || 'dev-webhook-secret';
+const POOL_SIZE = quick ? 500 : 2000;
+
+if (!['sqlite', 'mysql'].includes(dbKind)) throw new Error('--db must be sqlite or mysql');
+if (!(durationS >= 1 && durationS <= 600) || !(warmupS >= 0 && warmupS <= 60) || !(connections >= 1 && connections <= 1000)) {
+  throw new Error('--duration 1..600, --warmup 0..60, --connections 1..1000');
+}
+
+const defaultOut = only || cpuProfDir ? undefined : quick ? 'results.quick.json' : dbKind === 'mysql' ? 'results.mysql.json' : 'results.json';
+const outFile = args.includes('--no-write') ? undefined : (argValue(args, '--out') ?? (defaultOut && join(__dirname, defaultOut)));
+
+interface PaymentRef {
+  id: string;
+  trxId: string;
+  orderId: string;
+  amount: number;
+}
+
+interface ScenarioRow extends Partial<LoadResult> {
+  id: string;
+  title: string;
+  baseline?: 'echo-post' | 'echo-get';
+  ratio?: number;
+  goal?: string;
+  pass?: boolean;
+  skipped?: string;
+  note?: string;
+}
+
+const runTag = uniqueTag();
+let orderCounter = 0;
+const nextOrderId = () => `B-${runTag}-${++orderCounter}`;
+const amountFor = (n: number) => 10_000 + (n % 90) * 1_000;
+
+function createBody(): string {
+  const n = orderCounter + 1;
+  return JSON.stringify({ order_id: nextOrderId(), amount: amountFor(n) });
+}
+
+function signedWebhook(p: PaymentRef): { headers: Record<string, string>; body: string } {
+  const body = JSON.stringify({ trx_id: p.trxId, order_id: p.orderId, amount: p.amount, status: 'SUCCESS', ref_no: `REF${p.trxId.slice(-12)}` });
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-signature': createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex'),
+      'x-timestamp': String(Math.floor(Date.now() / 1000)),
+      'x-event-id': `evt-${randomUUID()}`,
+    },
+  };
+}
+
+/** Parses a 201 create response; cheap enough not to load the generator (a few hundred bytes). */
+function refFromCreate(body: string): PaymentRef | null {
+  try {
+    const b = JSON.parse(body);
+    return b.payment_id ? { id: b.payment_id, trxId: b.provider_trx_id, orderId: b.order_id, amount: b.amount } : null;
+  } catch {
+    return null;
+  }
+}
+
+async function createPool(baseUrl: string, size: number): Promise<PaymentRef[]> {
+  const pool: PaymentRef[] = [];
+  let failures = 0;
+  const worker = async () => {
+    while (pool.length + failures < size) {
+      const res = await fetch(`${baseUrl}/payments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: createBody() });
+      const text = await res.text();
+      const ref = res.status === 201 ? refFromCreate(text) : null;
+      if (ref) pool.push(ref);
+      else if (++failures > 10) throw new Error(`POST /payments answered ${res.status}: ${text.slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return pool;
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'qris-bench-'));
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const children: Child[] = [];
+  const env: Record<string, string> = { RATE_LIMIT_MAX: '1000000000', RATE_LIMIT_WINDOW_SECONDS: '60' };
+  let dbLabel = 'SQLite (fresh temp file, WAL, synchronous=NORMAL)';
+  if (dbKind === 'sqlite') {
+    env.DB_URL = `sqlite:${join(tmp, 'payments.sqlite')}`;
+  } else {
+    const server = process.env.BENCH_MYSQL_URL || 'mysql://root@127.0.0.1:3306';
+    const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
+    const db = await mysqlDatabase(server);
+    cleanups.push(() => db.drop());
+    const prefix = `qris-bench-${runTag}`;
+    Object.assign(env, { DB_URL: db.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix });
+    cleanups.push(() => dropRedisPrefix(redisUrl, prefix));
+    dbLabel = `MariaDB/MySQL database ${db.name} + Redis (prefix ${prefix})`;
+  }
+
+  try {
+    const [echoPort, appPort] = [await freePort(), await freePort()];
+    const echo = await startChild({
+      name: 'echo',
+      script: join(__dirname, 'echo-app.ts'),
+      nodeArgs: ['-r', 'ts-node/register/transpile-only'],
+      env: { TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+      port: echoPort,
+      cwd: ROOT,
+      logFile: join(tmp, 'echo.log'),
+      readyPath: '/echo',
+    });
+    children.push(echo);
+    const service = await startChild({
+      name: 'service',
+      script: join(ROOT, 'dist', 'src', 'main.js'),
+      nodeArgs: cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+      env,
+      port: appPort,
+      cwd: tmp, // so a developer's .env in the repo does not change the run
+      logFile: join(tmp, 'service.log'),
+      readyPath: '/health',
+    });
+    children.push(service);
+    process.stdout.write(`echo ${echo.baseUrl}, service ${service.baseUrl} (${dbLabel}); ${connections} connections, ${warmupS}+${durationS} s per scenario\n`);
+
+    const pool = await createPool(service.baseUrl, POOL_SIZE);
+    const webhookQueue: PaymentRef[] = [...pool];
+    let webhookCursor = 0;
+    let uniqueWebhookTargets = 0;
+    const nextWebhookTarget = (): PaymentRef => {
+      if (webhookCursor < webhookQueue.length) {
+        uniqueWebhookTargets++;
+        return webhookQueue[webhookCursor++];
+      }
+      return pool[webhookCursor++ % pool.length]; // already PAID: a provider's repeated success with a new event id
+    };
+    let getCursor = 0;
+    const nextGetPath = () => `/payments/${pool[getCursor++ % pool.length].id}`;
+    const collect = (status: number, body: string) => {
+      if (status !== 201) return;
+      const ref = refFromCreate(body);
+      if (ref) webhookQueue.push(ref);
+    };
+
+    const probe = signedWebhook(webhookQueue[webhookQueue.length - 1]);
+    const probeRes = await fetch(`${service.baseUrl}/webhooks/qris`, { method: 'POST', headers: probe.headers, body: probe.body });
+    const webhookAbsent = probeRes.status === 404 ? 'POST /webhooks/qris answers 404 (not in this build yet)' : undefined;
+    if (!webhookAbsent) webhookQueue.pop();
+
+    const createReq = (): AutocannonRequest => ({
+      method: 'POST',
+      path: '/payments',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (req) => ({ ...req, method: 'POST', path: '/payments', headers: { 'content-type': 'application/json' }, body: createBody() }),
+      onResponse: collect,
+    });
+    const webhookReq = (): AutocannonRequest => ({
+      method: 'POST',
+      path: '/webhooks/qris',
+      setupRequest: (req) => {
+        const w = signedWebhook(nextWebhookTarget());
+        return { ...req, method: 'POST', path: '/webhooks/qris', headers: w.headers, body: w.body };
+      },
+    });
+    let mixCounter = 0;
+    const mixedReq: AutocannonRequest = {
+      method: 'GET',
+      path: '/payments',
+      setupRequest: (req) => {
+        const slot = mixCounter++ % 10;
+        if (slot < 5 || (webhookAbsent && slot >= 8)) return { ...req, method: 'GET', path: nextGetPath(), headers: {}, body: undefined };
+        if (slot < 8) return { ...req, method: 'POST', path: '/payments', headers: { 'content-type': 'application/json' }, body: createBody() };
+        const w = signedWebhook(nextWebhookTarget());
+        return { ...req, method: 'POST', path: '/webhooks/qris', headers: w.headers, body: w.body };
+      },
+      onResponse: collect,
+    };
+
+    const createGoal = dbKind === 'mysql' ? 0.25 : 0.35;
+    const scenarios: Array<{
+      id: string;
+      title: string;
+      url: string;
+      baseline?: 'echo-post' | 'echo-get';
+      minRatio?: number;
+      skipped?: string;
+      opts: () => Parameters<typeof load>[0];
+      note?: () => string;
+    }> = [
+      {
+        id: 'echo-post',
+        title: 'echo POST /echo (bare Nest+Fastify)',
+        url: echo.baseUrl,
+        opts: () => ({
+          url: `${echo.baseUrl}/echo`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ order_id: 'ECHO-1', amount: 150000 }),
+          connections,
+          durationS,
+        }),
+      },
+      { id: 'echo-get', title: 'echo GET /echo', url: echo.baseUrl, opts: () => ({ url: `${echo.baseUrl}/echo`, connections, durationS }) },
+      {
+        id: 'create',
+        title: 'POST /payments (unique order ids)',
+        url: service.baseUrl,
+        baseline: 'echo-post',
+        minRatio: createGoal,
+        opts: () => ({ url: service.baseUrl, requests: [createReq()], connections, durationS }),
+      },
+      {
+        id: 'get',
+        title: `GET /payments/:id (pool of ${pool.length})`,
+        url: service.baseUrl,
+        baseline: 'echo-get',
+        minRatio: 0.6,
+        opts: () => ({ url: service.baseUrl, requests: [{ setupRequest: (req) => ({ ...req, method: 'GET', path: nextGetPath() }) }], connections, durationS }),
+      },
+      {
+        id: 'webhook',
+        title: 'POST /webhooks/qris (signed, unique event ids)',
+        url: service.baseUrl,
+        baseline: 'echo-post',
+        minRatio: 0.5,
+        skipped: webhookAbsent,
+        opts: () => ({ url: service.baseUrl, requests: [webhookReq()], connections, durationS }),
+        note: () => `${uniqueWebhookTargets} of the deliveries hit a distinct PENDING payment, the rest repeat a success for a PAID one`,
+      },
+      {
+        id: 'mixed',
+        title: webhookAbsent ? 'mixed 70% GET / 30% create (webhook absent)' : 'mixed 50% GET / 30% create / 20% webhook',
+        url: service.baseUrl,
+        baseline: 'echo-post',
+        opts: () => ({ url: service.baseUrl, requests: [mixedReq], connections, durationS }),
+      },
+      {
+        id: 'create-500rps',
+        title: `POST /payments at a steady ${FIXED_RATE}/s`,
+        url: service.baseUrl,
+        opts: () => ({ url: service.baseUrl, requests: [createReq()], connections, durationS, overallRate: FIXED_RATE }),
+      },
+    ];
+
+    const rows: ScenarioRow[] = [];
+    for (const s of scenarios) {
+      if (only && !only.includes(s.id)) continue;
+      if (s.skipped) {
+        rows.push({ id: s.id, title: s.title, skipped: s.skipped });
+        process.stdout.write(`${s.id}: skipped (${s.skipped})\n`);
+        continue;
+      }
+      if (warmupS > 0) await load({ ...s.opts(), durationS: warmupS });
+      const r = await load(s.opts());
+      const row: ScenarioRow = { id: s.id, title: s.title, ...r, baseline: s.baseline };
+      const base = s.baseline && rows.find((x) => x.id === s.baseline);
+      if (base?.rps) row.ratio = r.rps / base.rps;
+      const clean = r.errors + r.timeouts + r.non2xx === 0;
+      if (s.minRatio !== undefined && row.ratio !== undefined) {
+        row.goal = `>= ${s.minRatio} x ${s.baseline}, 0 errors`;
+        row.pass = row.ratio >= s.minRatio && clean;
+      } else if (s.id === 'create-500rps') {
+        row.goal = `p99 <= 10 ms at ${FIXED_RATE}/s, 0 errors`;
+        row.pass = r.p99 <= 10 && r.rps >= FIXED_RATE * 0.95 && clean;
+      } else if (!clean) {
+        row.goal = '0 errors';
+        row.pass = false;
+      }
+      if (s.note) row.note = s.note();
+      rows.push(row);
+      process.stdout.write(`${s.id}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors + r.timeouts}, non2xx ${r.non2xx}\n`);
+    }
+
+    await service.stop();
+    await echo.stop();
+    const logBytes = statSync(service.logFile).size;
+
+    const table = renderTable(rows);
+    process.stdout.write(`\n${table}\n`);
+    process.stdout.write(`service log: ${(logBytes / 2 ** 20).toFixed(1)} MiB (LOG_LEVEL as shipped: info, one line per request)\n`);
+    const result = {
+      machine: machineInfo(),
+      config: { db: dbKind, dbLabel, quick, connections, durationS, warmupS, fixedRate: FIXED_RATE, poolSize: pool.length, env: { RATE_LIMIT_MAX: env.RATE_LIMIT_MAX } },
+      serviceLogBytes: logBytes,
+      scenarios: rows,
+      table,
+    };
+    if (outFile) {
+      writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+      process.stdout.write(`wrote ${outFile}\n`);
+    }
+    if (cpuProfDir) process.stdout.write(`CPU profile in ${cpuProfDir}; summarise: node -r ts-node/register/transpile-only bench/profile-summary.ts ${cpuProfDir}\n`);
+    const failed = rows.filter((r) => r.pass === false).map((r) => r.id);
+    if (failed.length) process.stdout.write(`goals not met: ${failed.join(', ')}\n`);
+  } finally {
+    for (const c of children.reverse()) await c.stop().catch(() => undefined);
+    for (const c of cleanups) await c().catch((e) => process.stderr.write(`cleanup: ${e}\n`));
+    if (keep) process.stdout.write(`kept ${tmp}\n`);
+    else rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export function renderTable(rows: ScenarioRow[]): string {
+  const head = '| scenario | req/s | p50 ms | p99 ms | errors+non2xx | ratio | goal |';
+  const lines = [head, '|---|---:|---:|---:|---:|---:|---|'];
+  for (const r of rows) {
+    if (r.skipped) {
+      lines.push(`| ${r.title} | – | – | – | – | – | skipped: ${r.skipped} |`);
+      continue;
+    }
+    const errs = (r.errors ?? 0) + (r.timeouts ?? 0) + (r.non2xx ?? 0);
+    const ratio = r.ratio !== undefined ? `${r.ratio.toFixed(2)} × ${r.baseline}` : '';
+    const goal = r.goal ? `${r.pass ? 'PASS' : 'FAIL'} (${r.goal})` : '';
+    lines.push(`| ${r.title} | ${Math.round(r.rps ?? 0)} | ${r.p50} | ${r.p99} | ${errs} | ${ratio} | ${goal} |`);
+  }
+  return lines.join('\n');
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
