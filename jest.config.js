@@ -15,6 +15,11 @@ const transform = {
   ],
 };
 
+// content-disposition 3 (under @fastify/static, which serves /docs) ships ESM only: Node 20.19 loads it
+// with require(esm), Jest's module runtime does not, so it is compiled to CommonJS for the tests.
+transform['^.+/node_modules/content-disposition/.+\\.js$'] = ['@swc/jest', { module: { type: 'commonjs' } }];
+const transformIgnorePatterns = ['/node_modules/(?!content-disposition/)'];
+
 module.exports = {
   testTimeout: 60000,
   projects: [
@@ -24,6 +29,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       transform,
+      transformIgnorePatterns,
     },
     {
       displayName: 'e2e',
@@ -31,6 +37,7 @@ module.exports = {
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       transform,
+      transformIgnorePatterns,
     },
   ],
 };

@@ -7,7 +7,9 @@ import { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
+import { SecurityModule } from './security/security.module';
 
 export interface AppOptions {
   /** Tests move time with their own clock instead of sleeping. */
@@ -23,6 +25,8 @@ export class AppModule {
         AppConfigModule.forRoot(env),
         CommonModule.forRoot(options.clock),
         LoggingModule,
+        SecurityModule,
+        MetricsModule,
         DatabaseModule,
         HealthModule,
         PaymentsModule,

@@ -7,6 +7,9 @@ import { AppError, FieldError } from './common/errors/app-error';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { Env } from './config/env';
 import { requestId } from './logging/logging.module';
+import { MetricsService } from './metrics/metrics.service';
+import { setupOpenApi } from './openapi/openapi';
+import { registerHttpHardening } from './security/http-hardening';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -29,6 +32,9 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
     trustProxy: env.TRUST_PROXY,
     requestIdHeader: false,
     genReqId: requestId,
+    // Slow or stalled clients cannot hold a connection longer than this.
+    requestTimeout: env.REQUEST_TIMEOUT_MS,
+    connectionTimeout: env.REQUEST_TIMEOUT_MS,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(env, options), adapter, {
     bufferLogs: true,
@@ -51,6 +57,9 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
-  app.enableShutdownHooks();
+  await registerHttpHardening(app, env);
+  app.get(MetricsService).instrument(fastify);
+  setupOpenApi(app);
+  // SIGTERM/SIGINT are handled by installGracefulShutdown (main.ts): HTTP drains before the DB closes.
   return app;
 }

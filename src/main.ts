@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { createApp } from './app';
 import { EnvValidationError, validateEnv } from './config/env';
+import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(env);
+  installGracefulShutdown(app, env.SHUTDOWN_TIMEOUT_MS);
   await app.listen(env.PORT, '0.0.0.0');
 }
 

@@ -10,6 +10,7 @@ import { QrImageService } from '../qris/qr-image.service';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { presentCreatedPayment, presentPayment } from './payment.presenter';
 import { PaymentsService } from './payments.service';
+import { MerchantAuth } from '../security/merchant-auth.decorator';
 import { PaymentEntity } from '../database/entities/payment.entity';
 
 const paymentIdPipe = new ParseUUIDPipe({
@@ -22,6 +23,7 @@ function callerScope(request: FastifyRequest): string {
 }
 
 @ApiTags('payments')
+@MerchantAuth()
 @Controller('payments')
 export class PaymentsController {
   constructor(
