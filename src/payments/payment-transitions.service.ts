@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { recordCallbackIntent } from '../callbacks/callback-intent';
+import { MetricsService } from '../metrics/metrics.service';
 import { PaymentPatch, PaymentsRepository } from './payments.repository';
 import { CALLBACK_STATUSES, PaymentStatus, canTransition } from './payment-state';
 
@@ -25,7 +26,10 @@ export interface TransitionRequest {
  */
 @Injectable()
 export class PaymentTransitionService {
-  constructor(private readonly payments: PaymentsRepository) {}
+  constructor(
+    private readonly payments: PaymentsRepository,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
 
   async transition(em: EntityManager, request: TransitionRequest): Promise<boolean> {
     const from = request.from.filter((status) => canTransition(status, request.to));
@@ -41,6 +45,7 @@ export class PaymentTransitionService {
     await this.payments.insertLog(em, request.paymentId, request.event, request.payload ?? null, request.now);
     // The outbox: the callback intent commits with the change (the dispatcher delivers it).
     if (CALLBACK_STATUSES.includes(request.to)) await recordCallbackIntent(em, request.paymentId, request.now);
+    this.metrics?.paymentTransitions.inc({ to: request.to });
     return true;
   }
 }
