@@ -100,6 +100,14 @@ export class Env {
   @emptyAsUnset() @toBool() @IsBoolean()
   CALLBACK_ALLOW_PRIVATE_NETWORKS = false;
 
+  /** Whole exchange with the merchant's callback_url: connect, send, first 64 KiB of the answer. */
+  @emptyAsUnset() @toInt() @IsInt() @Min(100) @Max(60_000)
+  CALLBACK_TIMEOUT_MS = 5000;
+
+  /** How often workers re-enqueue due callbacks and webhook events a crash or queue outage left behind. */
+  @emptyAsUnset() @toInt() @IsInt() @Min(1) @Max(3600)
+  OUTBOX_DISPATCH_INTERVAL_SECONDS = 5;
+
   @emptyAsUnset() @toInt() @IsInt() @Min(1) @Max(86400)
   WEBHOOK_TOLERANCE_SECONDS = 300;
 

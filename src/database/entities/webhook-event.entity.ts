@@ -17,6 +17,10 @@ export class WebhookEventEntity {
   @Column({ type: 'text', transformer: jsonColumn })
   payload: Record<string, any>;
 
+  /** What the provider adapter read from the verified body, in our vocabulary (see WebhookNotification). */
+  @Column({ type: 'text', nullable: true, transformer: jsonColumn })
+  notification: Record<string, any> | null;
+
   @Column({ name: 'received_at' })
   receivedAt: Date;
 

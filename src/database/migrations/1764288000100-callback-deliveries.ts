@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { columnTypes } from './column-types';
 
 export class CallbackDeliveries1764288000100 implements MigrationInterface {
@@ -30,9 +30,13 @@ export class CallbackDeliveries1764288000100 implements MigrationInterface {
         ],
       }),
     );
+    // The provider-neutral reading of a verified webhook (trx id, amount, status…) that processing acts
+    // on; payload keeps the provider's own body as received.
+    await queryRunner.addColumn('webhook_events', new TableColumn(c.json('notification', true)));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropColumn('webhook_events', 'notification');
     await queryRunner.dropTable('callback_deliveries');
   }
 }

@@ -1,0 +1,23 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Env } from '../config/env';
+import { runsWorkers } from '../outbox/runs-workers';
+import { JOB_QUEUE, JobQueue, QUEUES } from '../queue/job-queue';
+import { CallbackDeliveryService } from './callback-delivery.service';
+import { CallbackJob } from './callback-outbox.service';
+
+/** Merchant callbacks are I/O-bound (slow merchants wait out their timeout), hence the concurrency. */
+const CONCURRENCY = 16;
+
+@Injectable()
+export class CallbacksWorker implements OnModuleInit {
+  constructor(
+    private readonly env: Env,
+    private readonly deliveries: CallbackDeliveryService,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+  ) {}
+
+  onModuleInit(): void {
+    if (!runsWorkers(this.env)) return;
+    this.queue.process<CallbackJob>(QUEUES.callbacks, (job) => this.deliveries.deliver(job.deliveryId, job.attempt), CONCURRENCY);
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { uuidv7 } from '../common/ids/uuid-v7';
+import { Clock } from '../common/time/clock';
+import { Db } from '../database/db';
+import { WebhookEventEntity } from '../database/entities/webhook-event.entity';
+import { isUniqueViolation } from '../database/unique-violation';
+import { WebhookRejectedError } from '../providers/provider.errors';
+import { QRIS_PROVIDER, QrisProvider, WebhookRequest } from '../providers/qris-provider';
+import { JOB_QUEUE, JobQueue, QUEUES } from '../queue/job-queue';
+import { toNotification } from './webhook-notification';
+
+export interface WebhookJob {
+  webhookEventId: string;
+}
+
+const REJECTIONS = {
+  signature: { status: 401, code: 'WEBHOOK_SIGNATURE_INVALID' },
+  timestamp: { status: 401, code: 'WEBHOOK_TIMESTAMP_INVALID' },
+  malformed: { status: 400, code: 'WEBHOOK_MALFORMED' },
+} as const;
+
+/**
+ * Verifies a provider notification and stores it durably (webhook_events, PENDING) before the provider
+ * gets its 200; processing happens from the queue. The unique (provider, event_id) makes a redelivered
+ * event a no-op.
+ */
+@Injectable()
+export class WebhookIntakeService {
+  private readonly logger = new Logger(WebhookIntakeService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    @Inject(QRIS_PROVIDER) private readonly provider: QrisProvider,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+  ) {}
+
+  async receive(rawBody: Buffer, headers: WebhookRequest['headers']): Promise<{ duplicate: boolean }> {
+    const receivedAt = this.clock.now();
+    let parsed;
+    try {
+      parsed = this.provider.parseWebhook({ rawBody, headers, receivedAt });
+    } catch (error) {
+      if (!(error instanceof WebhookRejectedError)) throw error;
+      const { status, code } = REJECTIONS[error.reason];
+      this.logger.warn({ provider: this.provider.name, reason: error.reason, detail: error.message, bytes: rawBody.length }, 'webhook rejected');
+      throw new AppError(status, code, `Webhook rejected: ${error.message}.`);
+    }
+
+    const event: WebhookEventEntity = {
+      id: uuidv7(),
+      provider: this.provider.name,
+      eventId: parsed.eventId,
+      payload: parsed.payload,
+      notification: { ...toNotification(parsed) },
+      receivedAt,
+      processedAt: null,
+      status: 'PENDING',
+      errorMessage: null,
+    };
+    const id = event.id;
+    try {
+      await this.db.transaction((em) => em.insert(WebhookEventEntity, event));
+    } catch (error) {
+      if (isUniqueViolation(error)) return { duplicate: true };
+      throw error;
+    }
+
+    // Committed: the provider may now be told. Losing the job here (queue down) loses nothing, the
+    // dispatcher re-enqueues PENDING events.
+    try {
+      await this.queue.add<WebhookJob>(QUEUES.webhookEvents, { webhookEventId: id }, { jobId: id });
+    } catch (error) {
+      this.logger.warn({ webhookEventId: id, error: (error as Error).message }, 'could not enqueue webhook event; the dispatcher will');
+    }
+    return { duplicate: false };
+  }
+}
