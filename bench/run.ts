@@ -329,7 +329,7 @@ async function main(): Promise<void> {
       writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
       process.stdout.write(`wrote ${outFile}\n`);
     }
-    if (cpuProfDir) process.stdout.write(`CPU profile in ${cpuProfDir}; summarise: node -r ts-node/register/transpile-only bench/profile-summary.ts ${cpuProfDir}\n`);
+    if (cpuProfDir) process.stdout.write(`CPU profile in ${cpuProfDir}; summarise: node -r ts-node/register/transpile-only bench/profile.ts --summarise <file in ${cpuProfDir}>\n`);
     const failed = rows.filter((r) => r.pass === false).map((r) => r.id);
     if (failed.length) process.stdout.write(`goals not met: ${failed.join(', ')}\n`);
   } finally {
