@@ -1,25 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 
 /**
- * The Redis for tests that need one: TEST_REDIS_URL. Unset outside CI → undefined (the caller runs only
- * its Redis-free variant); with CI=true it is required, so a misconfigured CI fails instead of skipping.
+ * The Redis URL for suites that need one: TEST_REDIS_URL, or undefined (the suite skips). With CI=true
+ * a missing TEST_REDIS_URL fails instead of skipping.
  */
 export function testRedisUrl(): string | undefined {
   const url = process.env.TEST_REDIS_URL;
   if (!url && process.env.CI === 'true') throw new Error('CI=true requires TEST_REDIS_URL (see .ci/run)');
-  return url || undefined;
+  return url;
 }
 
-/** A key prefix no other test file or run shares, so suites can run against one Redis at once. */
-export function uniqueRedisPrefix(label: string): string {
-  return `qtest-${label}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
-
-/** Deletes every key starting with prefix (SCAN, never KEYS, so a shared Redis is not blocked). */
-export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
+/** Deletes every key under a test's prefix. */
+export async function deleteRedisPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
   try {
     let cursor = '0';
     do {
@@ -28,6 +21,6 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
       cursor = next;
     } while (cursor !== '0');
   } finally {
-    await redis.quit();
+    redis.disconnect();
   }
 }
