@@ -56,10 +56,9 @@ describe.each(testDatabases())('admin payments API on %s', (_name, makeDatabase)
     all = [];
     for (let i = 0; i < 25; i++) all.push(await seed(i, at(Math.floor(i / 5) * 60), statuses[i % 5]));
     all.push(await seed(99, at(24 * 60), 'PENDING', '=cmd|"/c calc"!A1'));
-    await db.manager.insert(PaymentLogEntity, [
-      { id: uuidv7(), paymentId: all[0].id, event: 'CREATED', payload: { amount: 1000 }, createdAt: at(0) },
-      { id: uuidv7(), paymentId: all[0].id, event: 'QR_ISSUED', payload: null, createdAt: at(1) },
-    ]);
+    const log = (event: string, payload: PaymentLogEntity['payload'], createdAt: Date) =>
+      Object.assign(new PaymentLogEntity(), { id: uuidv7(), paymentId: all[0].id, event, payload, createdAt });
+    await db.manager.insert(PaymentLogEntity, [log('CREATED', { amount: 1000 }, at(0)), log('QR_ISSUED', null, at(1))]);
   });
 
   afterAll(async () => {
@@ -143,7 +142,7 @@ describe.each(testDatabases())('admin payments API on %s', (_name, makeDatabase)
     });
 
     it('401 without a key or with a wrong one', async () => {
-      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: ADMIN_KEY }]) {
+      for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: ADMIN_KEY }] as Array<Record<string, string>>) {
         const res = await get('/admin/payments', headers);
         expect(res.status).toBe(401);
         expect(res.headers.get('www-authenticate')).toBe('Bearer');
