@@ -10,6 +10,7 @@ import { requestId } from './logging/logging.module';
 import { MetricsService } from './metrics/metrics.service';
 import { setupOpenApi } from './openapi/openapi';
 import { registerHttpHardening } from './security/http-hardening';
+import { installRawBodyForMarkedRoutes } from './webhooks/raw-body';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -54,6 +55,8 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: a text/plain body would otherwise reach the validators as a string.
   fastify.removeContentTypeParser('text/plain');
+  // Routes marked @RouteConfig(RAW_BODY) (POST /webhooks/qris) get the exact bytes for HMAC checks.
+  installRawBodyForMarkedRoutes(app);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
