@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from './admin/admin.module';
 import { CommonModule } from './common/common.module';
 import { Clock } from './common/time/clock';
@@ -6,9 +7,11 @@ import { AppConfigModule } from './config/app-config.module';
 import { Env } from './config/env';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { SecurityModule } from './security/security.module';
 
 export interface AppOptions {
@@ -31,6 +34,9 @@ export class AppModule {
         HealthModule,
         PaymentsModule,
         AdminModule,
+        ScheduleModule.forRoot(),
+        JobsModule,
+        ReconciliationModule,
       ],
     };
   }

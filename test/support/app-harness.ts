@@ -30,7 +30,8 @@ export class TestClock extends Clock {
 /** Boots the real application on a random loopback port, configured only by the given variables. */
 export async function startApp(env: Record<string, string>, options: AppOptions = {}): Promise<RunningApp> {
   // Suites send many requests from 127.0.0.1: rate limits only apply where a test sets them.
-  const validated = validateEnv({ LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '1000000', WEBHOOK_RATE_LIMIT_MAX: '1000000', ...env });
+  // Crons tick in real time against the test clock; suites trigger ticks themselves unless they set CRON_ENABLED.
+  const validated = validateEnv({ LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '1000000', WEBHOOK_RATE_LIMIT_MAX: '1000000', CRON_ENABLED: 'false', ...env });
   const app = await createApp(validated, options);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
