@@ -4,6 +4,7 @@ import { PaymentEntity } from '../../database/entities/payment.entity';
 import { MockSettledCandidate, MockSettlementSource } from './mock.settlement';
 
 const toCandidate = (p: PaymentEntity): MockSettledCandidate => ({
+  orderId: p.orderId,
   providerTrxId: p.providerTrxId!,
   amount: p.amount,
   paidAt: p.paidAt,
@@ -12,7 +13,7 @@ const toCandidate = (p: PaymentEntity): MockSettledCandidate => ({
 
 /** The mock provider's ledger is our own payments table. */
 export function paymentsSettlementSource(db: Db): MockSettlementSource {
-  const select = { id: true, providerTrxId: true, amount: true, paidAt: true, createdAt: true } as const;
+  const select = { id: true, orderId: true, providerTrxId: true, amount: true, paidAt: true, createdAt: true } as const;
   return {
     async paidBetween(provider, from, to) {
       const rows = await db.manager.find(PaymentEntity, {

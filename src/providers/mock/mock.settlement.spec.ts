@@ -3,10 +3,10 @@ import { MOCK_ALTERED_BY, MockSettledCandidate, MockSettlementSource, buildMockS
 const mdr = { regularBps: 70, umiBps: 30, umiFreeUpTo: 500_000 };
 const at = (iso: string) => new Date(iso);
 const paid: MockSettledCandidate[] = [
-  { providerTrxId: 'T2', amount: 1_000_000, paidAt: at('2025-10-26T03:00:00Z'), createdAt: at('2025-10-26T02:59:00Z') },
-  { providerTrxId: 'T1', amount: 150_000, paidAt: at('2025-10-26T01:00:00Z'), createdAt: at('2025-10-26T00:59:00Z') },
+  { orderId: 'O2', providerTrxId: 'T2', amount: 1_000_000, paidAt: at('2025-10-26T03:00:00Z'), createdAt: at('2025-10-26T02:59:00Z') },
+  { orderId: 'O1', providerTrxId: 'T1', amount: 150_000, paidAt: at('2025-10-26T01:00:00Z'), createdAt: at('2025-10-26T00:59:00Z') },
 ];
-const unpaid: MockSettledCandidate[] = [{ providerTrxId: 'T9', amount: 25_000, paidAt: null, createdAt: at('2025-10-26T05:00:00Z') }];
+const unpaid: MockSettledCandidate[] = [{ orderId: 'O9', providerTrxId: 'T9', amount: 25_000, paidAt: null, createdAt: at('2025-10-26T05:00:00Z') }];
 
 function source(): MockSettlementSource & { calls: unknown[][] } {
   const calls: unknown[][] = [];
@@ -18,7 +18,7 @@ function source(): MockSettlementSource & { calls: unknown[][] } {
 }
 
 describe('mock settlement', () => {
-  it('settles the day’s PAID payments, ordered by trx id, with MDR fee and net, over the Jakarta day', async () => {
+  it('settles the day’s PAID payments, with MDR fee and net, over the Jakarta day', async () => {
     const src = source();
     const rows = await buildMockSettlement('mock', '2025-10-26', { source: src, criteria: 'UMI', mdr, faults: [] });
     expect(src.calls[0]).toEqual(['mock', at('2025-10-25T17:00:00Z'), at('2025-10-26T17:00:00Z')]);
@@ -34,10 +34,11 @@ describe('mock settlement', () => {
     const faults = parseMockSettlementFaults(' drop_one, alter_amount,add_unknown , include_pending');
     expect(faults).toEqual(['drop_one', 'alter_amount', 'add_unknown', 'include_pending']);
     const rows = await buildMockSettlement('mock', '2025-10-26', { source: source(), criteria: 'UMI', mdr, faults });
+    // O1 (T1) dropped, O2 (T2) altered, unpaid O9 (T9) included, an unknown trx added; ordered by trx id.
     expect(rows.map((r) => [r.providerTrxId, r.amount])).toEqual([
+      [mockUnknownTrxId('2025-10-26'), 10_000],
       ['T2', 1_000_000 + MOCK_ALTERED_BY],
       ['T9', 25_000],
-      [mockUnknownTrxId('2025-10-26'), 10_000],
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { SettlementRow } from '../qris-provider';
 
 /** A transaction the mock provider "saw": what it needs to settle it. */
 export interface MockSettledCandidate {
+  orderId: string;
   providerTrxId: string;
   amount: number;
   paidAt: Date | null;
@@ -46,13 +47,14 @@ export const mockUnknownTrxId = (date: string) => `MOCKUNKNOWN${date.replaceAll(
 
 /**
  * The mock's settlement for one Jakarta day: every PAID payment of that day, fee by MDR, net = amount −
- * fee. Deterministic: rows ordered by trx id; injected faults always hit the same rows (the first is
- * dropped, the next one's amount is raised by Rp 1,000, the first unpaid payment is included).
+ * fee, rows ordered by trx id. Injected faults pick their targets by order_id, so a test controls them
+ * and a rerun hits the same ones: the first paid order is dropped, the next one's amount is raised by
+ * Rp 1,000, the first unpaid (PENDING/EXPIRED) order of the day is included as settled.
  */
 export async function buildMockSettlement(provider: string, date: string, options: MockSettlementOptions): Promise<SettlementRow[]> {
   const { from, to } = jakartaDayRange(date);
-  const byTrx = (a: MockSettledCandidate, b: MockSettledCandidate) => (a.providerTrxId < b.providerTrxId ? -1 : a.providerTrxId > b.providerTrxId ? 1 : 0);
-  const paid = (await options.source.paidBetween(provider, from, to)).sort(byTrx);
+  const byOrder = (a: MockSettledCandidate, b: MockSettledCandidate) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0);
+  const paid = (await options.source.paidBetween(provider, from, to)).sort(byOrder);
   const faults = new Set(options.faults);
   const fileId = `mock-settlement-${date}`;
   const row = (trxId: string, amount: number, paidAt: Date | null): SettlementRow => {
@@ -63,9 +65,9 @@ export async function buildMockSettlement(provider: string, date: string, option
   const settled = faults.has('drop_one') ? paid.slice(1) : paid;
   const rows = settled.map((p, i) => row(p.providerTrxId, p.amount + (faults.has('alter_amount') && i === 0 ? MOCK_ALTERED_BY : 0), p.paidAt));
   if (faults.has('include_pending')) {
-    const [unpaid] = (await options.source.unpaidCreatedBetween(provider, from, to)).sort(byTrx);
+    const [unpaid] = (await options.source.unpaidCreatedBetween(provider, from, to)).sort(byOrder);
     if (unpaid) rows.push(row(unpaid.providerTrxId, unpaid.amount, unpaid.createdAt));
   }
   if (faults.has('add_unknown')) rows.push(row(mockUnknownTrxId(date), 10_000, from));
-  return rows;
+  return rows.sort((a, b) => (a.providerTrxId < b.providerTrxId ? -1 : a.providerTrxId > b.providerTrxId ? 1 : 0));
 }
