@@ -1,4 +1,5 @@
 import { INestApplication, Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
 
 /**
  * SIGTERM/SIGINT: stop accepting connections and let in-flight requests finish (Fastify's close), and
@@ -17,6 +18,8 @@ export function installGracefulShutdown(app: INestApplication, timeoutMs: number
       process.exit(1);
     }, timeoutMs).unref();
     try {
+      // Stop accepting at once; Fastify's close (which drains in-flight requests) gets there later.
+      (app.getHttpServer() as Server).close();
       await app.getHttpAdapter().close();
       await app.close();
       logger.log('shutdown complete');
