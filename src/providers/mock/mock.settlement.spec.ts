@@ -6,7 +6,10 @@ const paid: MockSettledCandidate[] = [
   { orderId: 'O2', providerTrxId: 'T2', amount: 1_000_000, paidAt: at('2025-10-26T03:00:00Z'), createdAt: at('2025-10-26T02:59:00Z') },
   { orderId: 'O1', providerTrxId: 'T1', amount: 150_000, paidAt: at('2025-10-26T01:00:00Z'), createdAt: at('2025-10-26T00:59:00Z') },
 ];
-const unpaid: MockSettledCandidate[] = [{ orderId: 'O9', providerTrxId: 'T9', amount: 25_000, paidAt: null, createdAt: at('2025-10-26T05:00:00Z') }];
+const unpaid: MockSettledCandidate[] = [
+  { orderId: 'O8', providerTrxId: 'T8', amount: 5_000, paidAt: null, createdAt: at('2025-10-26T04:00:00Z') },
+  { orderId: 'O9-MOCK_SETTLED', providerTrxId: 'T9', amount: 25_000, paidAt: null, createdAt: at('2025-10-26T05:00:00Z') },
+];
 
 function source(): MockSettlementSource & { calls: unknown[][] } {
   const calls: unknown[][] = [];
@@ -34,7 +37,7 @@ describe('mock settlement', () => {
     const faults = parseMockSettlementFaults(' drop_one, alter_amount,add_unknown , include_pending');
     expect(faults).toEqual(['drop_one', 'alter_amount', 'add_unknown', 'include_pending']);
     const rows = await buildMockSettlement('mock', '2025-10-26', { source: source(), criteria: 'UMI', mdr, faults });
-    // O1 (T1) dropped, O2 (T2) altered, unpaid O9 (T9) included, an unknown trx added; ordered by trx id.
+    // O1 (T1) dropped, O2 (T2) altered, unpaid O9-MOCK_SETTLED (T9) included, O8 not, an unknown trx added; ordered by trx id.
     expect(rows.map((r) => [r.providerTrxId, r.amount])).toEqual([
       [mockUnknownTrxId('2025-10-26'), 10_000],
       ['T2', 1_000_000 + MOCK_ALTERED_BY],

@@ -43,13 +43,16 @@ export function parseMockSettlementFaults(value: string | undefined): MockSettle
 }
 
 export const MOCK_ALTERED_BY = 1_000;
+/** include_pending settles unpaid orders whose order_id contains this (a test-mode order id). */
+export const MOCK_SETTLED_MARKER = 'MOCK_SETTLED';
 export const mockUnknownTrxId = (date: string) => `MOCKUNKNOWN${date.replaceAll('-', '')}`;
 
 /**
  * The mock's settlement for one Jakarta day: every PAID payment of that day, fee by MDR, net = amount −
  * fee, rows ordered by trx id. Injected faults pick their targets by order_id, so a test controls them
  * and a rerun hits the same ones: the first paid order is dropped, the next one's amount is raised by
- * Rp 1,000, the first unpaid (PENDING/EXPIRED) order of the day is included as settled.
+ * Rp 1,000, and unpaid (PENDING/EXPIRED) orders of the day whose order_id contains MOCK_SETTLED are
+ * settled anyway (once reconciliation marks them PAID they are settled as usual).
  */
 export async function buildMockSettlement(provider: string, date: string, options: MockSettlementOptions): Promise<SettlementRow[]> {
   const { from, to } = jakartaDayRange(date);
@@ -65,8 +68,8 @@ export async function buildMockSettlement(provider: string, date: string, option
   const settled = faults.has('drop_one') ? paid.slice(1) : paid;
   const rows = settled.map((p, i) => row(p.providerTrxId, p.amount + (faults.has('alter_amount') && i === 0 ? MOCK_ALTERED_BY : 0), p.paidAt));
   if (faults.has('include_pending')) {
-    const [unpaid] = (await options.source.unpaidCreatedBetween(provider, from, to)).sort(byOrder);
-    if (unpaid) rows.push(row(unpaid.providerTrxId, unpaid.amount, unpaid.createdAt));
+    const unpaid = await options.source.unpaidCreatedBetween(provider, from, to);
+    for (const p of unpaid.filter((u) => u.orderId.includes(MOCK_SETTLED_MARKER))) rows.push(row(p.providerTrxId, p.amount, p.createdAt));
   }
   if (faults.has('add_unknown')) rows.push(row(mockUnknownTrxId(date), 10_000, from));
   return rows.sort((a, b) => (a.providerTrxId < b.providerTrxId ? -1 : a.providerTrxId > b.providerTrxId ? 1 : 0));
