@@ -101,7 +101,7 @@ function main(): void {
   mkdirSync(dir, { recursive: true });
   const run = spawnSync(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'run.ts'), '--only', scenario, '--duration', duration, '--warmup', '2', '--cpu-prof', dir, '--no-write'],
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'run.ts'), '--only', scenario, '--duration', duration, '--warmup', '2', '--cpu-prof', dir, '--no-write', '--no-paired'],
     { cwd: ROOT, stdio: 'inherit', timeout: 10 * 60_000 },
   );
   if (run.status !== 0) throw new Error(`bench/run.ts exited with ${run.status}`);

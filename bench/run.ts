@@ -5,7 +5,9 @@
  *   npm run bench -- --quick      5 s per scenario, under a minute, writes bench/results.quick.json
  *   npm run bench -- --db mysql   MariaDB at BENCH_MYSQL_URL (fresh database, dropped after) + Redis
  *   options: --duration S  --warmup S  --connections N  --only create,get  --out FILE  --no-write
- *            --cpu-prof DIR (service runs under node --cpu-prof; see bench/profile-summary.ts)  --keep
+ *            --cpu-prof DIR (service runs under node --cpu-prof; see bench/profile.ts)  --keep
+ *            --paired / --no-paired: measure the echo baseline again just before each service scenario and
+ *            take the ratio to that (default on for full runs, off for --quick)
  *
  * Everything runs on 127.0.0.1. The service is dist/src/main.js (npm run build first), with its shipped
  * defaults except RATE_LIMIT_MAX (raised so the limiter does not answer 429) and a fresh database.
@@ -39,6 +41,8 @@ const connections = Number(argValue(args, '--connections') ?? 50);
 const only = argValue(args, '--only')?.split(',');
 const cpuProfDir = argValue(args, '--cpu-prof');
 const keep = args.includes('--keep');
+/** Re-measure the echo baseline right before each service scenario: on a shared machine the load drifts. */
+const paired = args.includes('--paired') || (!quick && !args.includes('--no-paired'));
 const FIXED_RATE = 500;
 const WEBHOOK_SECRET = process.env.PROVIDER_WEBHOOK_SECRET || 'dev-webhook-secret';
 const POOL_SIZE = quick ? 500 : 2000;
@@ -62,6 +66,8 @@ interface ScenarioRow extends Partial<LoadResult> {
   id: string;
   title: string;
   baseline?: 'echo-post' | 'echo-get';
+  /** The baseline's req/s the ratio was taken against (measured just before, with --paired). */
+  baselineRps?: number;
   ratio?: number;
   goal?: string;
   pass?: boolean;
@@ -161,7 +167,9 @@ async function main(): Promise<void> {
       readyPath: '/health',
     });
     children.push(service);
-    process.stdout.write(`echo ${echo.baseUrl}, service ${service.baseUrl} (${dbLabel}); ${connections} connections, ${warmupS}+${durationS} s per scenario\n`);
+    process.stdout.write(
+      `echo ${echo.baseUrl}, service ${service.baseUrl} (${dbLabel}); ${connections} connections, ${warmupS}+${durationS} s per scenario${paired ? ', baseline re-measured before each' : ''}\n`,
+    );
 
     const pool = await createPool(service.baseUrl, POOL_SIZE);
     const webhookQueue: PaymentRef[] = [...pool];
@@ -290,11 +298,13 @@ async function main(): Promise<void> {
         process.stdout.write(`${s.id}: skipped (${s.skipped})\n`);
         continue;
       }
+      let baselineRps = s.baseline ? rows.find((x) => x.id === s.baseline)?.rps : undefined;
+      const baseScenario = s.baseline && scenarios.find((x) => x.id === s.baseline);
+      if (paired && baseScenario) baselineRps = (await load(baseScenario.opts())).rps;
       if (warmupS > 0) await load({ ...s.opts(), durationS: warmupS });
       const r = await load(s.opts());
-      const row: ScenarioRow = { id: s.id, title: s.title, ...r, baseline: s.baseline };
-      const base = s.baseline && rows.find((x) => x.id === s.baseline);
-      if (base?.rps) row.ratio = r.rps / base.rps;
+      const row: ScenarioRow = { id: s.id, title: s.title, ...r, baseline: s.baseline, baselineRps };
+      if (baselineRps) row.ratio = r.rps / baselineRps;
       const clean = r.errors + r.timeouts + r.non2xx === 0;
       if (s.minRatio !== undefined && row.ratio !== undefined) {
         row.goal = `>= ${s.minRatio} x ${s.baseline}, 0 errors`;
@@ -320,7 +330,7 @@ async function main(): Promise<void> {
     process.stdout.write(`service log: ${(logBytes / 2 ** 20).toFixed(1)} MiB (LOG_LEVEL as shipped: info, one line per request)\n`);
     const result = {
       machine: machineInfo(),
-      config: { db: dbKind, dbLabel, quick, connections, durationS, warmupS, fixedRate: FIXED_RATE, poolSize: pool.length, env: { RATE_LIMIT_MAX: env.RATE_LIMIT_MAX } },
+      config: { db: dbKind, dbLabel, quick, paired, connections, durationS, warmupS, fixedRate: FIXED_RATE, poolSize: pool.length, env: { RATE_LIMIT_MAX: env.RATE_LIMIT_MAX } },
       serviceLogBytes: logBytes,
       scenarios: rows,
       table,

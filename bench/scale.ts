@@ -199,7 +199,7 @@ async function main(): Promise<void> {
 
     // 1. GET /payments/:id latency at 10k rows and at N rows, at a steady rate (latency, not throughput).
     let app = await start('small');
-    const check = await (await fetch(`${app.baseUrl}/payments/${(await seeder.randomIds(1))[0]}`)).json();
+    const check = (await (await fetch(`${app.baseUrl}/payments/${(await seeder.randomIds(1))[0]}`)).json()) as { status?: string; expires_at?: string };
     if (check.status !== 'PENDING' || !check.expires_at) throw new Error(`a seeded row does not read back: ${JSON.stringify(check).slice(0, 300)}`);
     const small = await getLatency(app, await seeder.randomIds(5000));
     await stop();
