@@ -5,5 +5,6 @@ import { Env } from '../config/env';
  * does (the zero-setup default).
  */
 export function runsWorkers(env: Env): boolean {
-  return (env as Env & { WORKERS?: boolean }).WORKERS !== false;
+  const workers = (env as Env & { WORKERS?: boolean | string }).WORKERS;
+  return workers !== false && workers !== 'false';
 }
