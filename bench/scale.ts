@@ -257,7 +257,8 @@ async function csvExport(app: Child, expectedRows: number) {
     let lines = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       bytes += chunk.length;
-      for (const b of chunk) if (b === 10) lines++;
+      const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      for (let at = buf.indexOf(10); at >= 0; at = buf.indexOf(10, at + 1)) lines++;
     }
     await sleep(200);
     return {
