@@ -237,11 +237,28 @@ async function main(): Promise<void> {
     if (keep) say(`kept ${tmp}`);
     else rmSync(tmp, { recursive: true, force: true });
   }
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n\n${renderScaleTable(result)}\n`);
   if (outFile) {
     writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
     say(`wrote ${outFile}`);
   }
+}
+
+/** The markdown table bench/README.md shows. */
+export function renderScaleTable(r: Record<string, any>): string {
+  const g = r.get;
+  const line = (what: string, figure: string, goal: string) => `| ${what} | ${figure} | ${goal} |`;
+  const status = (x: any, text: () => string) => (x?.status === 'measured' ? text() : `${x?.status ?? 'not run'}: ${x?.reason ?? x?.outputTail ?? ''}`);
+  return [
+    '| measurement | figure | goal |',
+    '|---|---|---|',
+    g ? line(`GET /payments/:id p99 at ${g.atSmall.rows} vs ${g.atLarge.rows} rows (${r.config.getRate}/s)`, `${g.atSmall.p99} ms vs ${g.atLarge.p99} ms (× ${g.p99Ratio.toFixed(2)})`, `≤ 1.5 × — ${g.pass ? 'PASS' : 'FAIL'}`) : '',
+    line('CSV export of every row, service RSS growth', status(r.csvExport, () => `${r.csvExport.rows} rows, ${r.csvExport.mib} MiB in ${r.csvExport.seconds} s; RSS ${r.csvExport.rssBeforeMiB} → ${r.csvExport.rssPeakMiB} MiB (+${r.csvExport.rssGrowthMiB})`), 'bounded, independent of N'),
+    line(`expire ${r.config.dueCount} due payments`, status(r.expire, () => `${r.expire.expired} expired in ${r.expire.seconds} s (${r.expire.perSecond}/s), ${r.expire.notDueButChanged} not-due rows changed`), 'all due expired, nothing else'),
+    line(`reconcile ${r.config.settlementCount} settlement rows`, status(r.reconciliation, () => `${r.reconciliation.seconds} s (${r.reconciliation.perSecond}/s)`), 'completes'),
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 async function csvExport(app: Child, expectedRows: number) {
