@@ -48,7 +48,8 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const app = await NestFactory.createApplicationContext(CliModule.register(env), { logger: ['error'] });
+  // abortOnError false: a failing boot (database unreachable) is reported and exits 1 instead of aborting.
+  const app = await NestFactory.createApplicationContext(CliModule.register(env), { logger: ['error'], abortOnError: false });
   const started = Date.now();
   try {
     const clock = app.get(Clock);
