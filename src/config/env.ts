@@ -182,7 +182,9 @@ export class EnvValidationError extends Error {}
 
 /** Validates and normalises raw environment variables; throws naming each offending variable. */
 export function validateEnv(raw: Record<string, unknown>): Env {
-  const env = plainToInstance(Env, raw, { exposeDefaultValues: true });
+  // Dropped before the transform so that `PORT=` falls back to the default rather than to undefined.
+  const present = Object.fromEntries(Object.entries(raw).filter(([, value]) => !(typeof value === 'string' && value.trim() === '')));
+  const env = plainToInstance(Env, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false, forbidUnknownValues: false });
   if (errors.length > 0) {
     const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value ?? '')}: ${Object.values(e.constraints ?? {}).join('; ')}`);

@@ -85,7 +85,9 @@ describe('merchant auth, CORS, security headers, metrics and docs', () => {
     expect(await docs.text()).toMatch(/swagger-ui/i);
     expect(docs.headers.get('content-security-policy')).toMatch(/style-src 'self' 'unsafe-inline'/);
     expect(docs.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
-    expect((await fetch(`${running.baseUrl}/docs/swagger-ui-bundle.js`)).status).toBe(200);
+    const bundle = await fetch(`${running.baseUrl}/docs/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    await bundle.arrayBuffer(); // an unread body keeps the connection busy and app.close() waiting
   });
 
   it('rejects a non-JSON body and an oversized body with 4xx problems', async () => {
