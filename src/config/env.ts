@@ -45,6 +45,14 @@ export class Env {
   @emptyAsUnset() @IsOptional() @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be redis://… or rediss://…' })
   REDIS_URL?: string;
 
+  /** Redis key prefix of the Bull queues: deployments sharing one Redis use different prefixes. */
+  @emptyAsUnset() @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 characters of A-Za-z0-9_.:-' })
+  QUEUE_PREFIX = 'qris';
+
+  /** Whether this process runs job handlers (false: an API-only process; `npm run start:worker` forces true). */
+  @emptyAsUnset() @toBool() @IsBoolean()
+  WORKERS = true;
+
   @emptyAsUnset() @IsIn(PROVIDERS)
   PROVIDER: (typeof PROVIDERS)[number] = 'mock';
 
