@@ -11,6 +11,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
+import { QueueModule } from './queue/queue.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { SecurityModule } from './security/security.module';
 
@@ -31,6 +32,7 @@ export class AppModule {
         SecurityModule,
         MetricsModule,
         DatabaseModule,
+        QueueModule,
         HealthModule,
         PaymentsModule,
         AdminModule,
