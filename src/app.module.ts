@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { PaymentsModule } from './payments/payments.module';
 import { QueueModule } from './queue/queue.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
@@ -37,8 +38,9 @@ export class AppModule {
         PaymentsModule,
         AdminModule,
         ScheduleModule.forRoot(),
-        JobsModule,
-        ReconciliationModule,
+        OutboxModule,
+        JobsModule.forService(),
+        ReconciliationModule.forService(),
       ],
     };
   }

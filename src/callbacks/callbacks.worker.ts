@@ -1,6 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { Env } from '../config/env';
-import { runsWorkers } from '../outbox/runs-workers';
+import { WorkerRole } from '../queue/worker-role';
 import { JOB_QUEUE, JobQueue, QUEUES } from '../queue/job-queue';
 import { CallbackDeliveryService } from './callback-delivery.service';
 import { CallbackJob } from './callback-outbox.service';
@@ -11,13 +10,13 @@ const CONCURRENCY = 16;
 @Injectable()
 export class CallbacksWorker implements OnModuleInit {
   constructor(
-    private readonly env: Env,
+    private readonly workerRole: WorkerRole,
     private readonly deliveries: CallbackDeliveryService,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
   ) {}
 
   onModuleInit(): void {
-    if (!runsWorkers(this.env)) return;
+    if (!this.workerRole.enabled) return;
     this.queue.process<CallbackJob>(QUEUES.callbacks, (job) => this.deliveries.deliver(job.deliveryId, job.attempt), CONCURRENCY);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/time/clock';
-import { Env } from '../config/env';
+import { WorkerRole } from '../queue/worker-role';
 import { JOB_QUEUE, JobQueue, QUEUES } from '../queue/job-queue';
 import { ExpireService } from './expire.service';
 import { JanitorService } from './janitor.service';
@@ -10,7 +10,7 @@ import { TickJob } from './jobs.scheduler';
 @Injectable()
 export class JobsWorker implements OnModuleInit {
   constructor(
-    private readonly env: Env,
+    private readonly workerRole: WorkerRole,
     private readonly clock: Clock,
     private readonly expire: ExpireService,
     private readonly janitor: JanitorService,
@@ -18,7 +18,7 @@ export class JobsWorker implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    if ((this.env as Env & { WORKERS?: boolean }).WORKERS === false) return;
+    if (!this.workerRole.enabled) return;
     // "now" is read when the job runs, not when it was ticked: a late job still expires what is due.
     this.queue.process<TickJob>(QUEUES.expire, async () => void (await this.expire.expireDue(this.clock.now())));
     this.queue.process<TickJob>(QUEUES.janitor, async () => void (await this.janitor.sweep(this.clock.now())));

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { CallbackOutboxService } from '../callbacks/callback-outbox.service';
 import { Env } from '../config/env';
 import { WebhookEventsOutboxService } from '../webhooks/webhook-events-outbox.service';
-import { runsWorkers } from './runs-workers';
+import { WorkerRole } from '../queue/worker-role';
 
 /** A PENDING event younger than this is most likely still in the queue it was just put on. */
 const WEBHOOK_EVENT_GRACE_MS = 5_000;
@@ -21,12 +21,13 @@ export class OutboxDispatcher implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     private readonly env: Env,
+    private readonly workerRole: WorkerRole,
     private readonly webhookEvents: WebhookEventsOutboxService,
     private readonly callbacks: CallbackOutboxService,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!runsWorkers(this.env)) return;
+    if (!this.workerRole.enabled) return;
     void this.tick(0);
     this.timer = setInterval(() => void this.tick(WEBHOOK_EVENT_GRACE_MS), this.env.OUTBOX_DISPATCH_INTERVAL_SECONDS * 1000);
     this.timer.unref();

@@ -4,6 +4,7 @@ import { Clock } from '../common/time/clock';
 import { previousJakartaDate } from '../common/time/jakarta-day';
 import { Env } from '../config/env';
 import { registerCron } from '../jobs/cron';
+import { WorkerRole } from '../queue/worker-role';
 import { JOB_QUEUE, JobQueue, QUEUES } from '../queue/job-queue';
 import { ReconciliationService } from './reconciliation.service';
 
@@ -20,6 +21,7 @@ export class ReconciliationWorker implements OnModuleInit, OnApplicationBootstra
 
   constructor(
     private readonly env: Env,
+    private readonly workerRole: WorkerRole,
     private readonly clock: Clock,
     private readonly reconciliation: ReconciliationService,
     private readonly registry: SchedulerRegistry,
@@ -27,7 +29,7 @@ export class ReconciliationWorker implements OnModuleInit, OnApplicationBootstra
   ) {}
 
   onModuleInit(): void {
-    if ((this.env as Env & { WORKERS?: boolean }).WORKERS === false) return;
+    if (!this.workerRole.enabled) return;
     this.queue.process<ReconcileJob>(QUEUES.reconcile, (job) => this.handle(job));
   }
 
