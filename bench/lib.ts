@@ -108,6 +108,8 @@ export interface LoadResult {
   durationS: number;
   /** 1-minute load average right after the run; above the core count, other work shared the CPUs. */
   loadAverage1m: number;
+  /** Responses per HTTP status code. */
+  statusCodes: Record<string, number>;
 }
 
 export type AutocannonRequest = {
@@ -148,6 +150,7 @@ export async function load(options: {
     non2xx: result.non2xx,
     durationS: result.duration,
     loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, v]: [string, any]) => [code, v.count])),
   };
 }
 

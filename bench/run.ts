@@ -73,6 +73,8 @@ interface ScenarioRow extends Partial<LoadResult> {
   pass?: boolean;
   skipped?: string;
   note?: string;
+  /** The first response body seen per non-2xx status code. */
+  failureSamples?: Record<string, string>;
 }
 
 const runTag = uniqueTag();
@@ -128,7 +130,12 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'qris-bench-'));
   const cleanups: Array<() => Promise<unknown>> = [];
   const children: Child[] = [];
-  const env: Record<string, string> = { RATE_LIMIT_MAX: '1000000000', RATE_LIMIT_WINDOW_SECONDS: '60' };
+  const env: Record<string, string> = {
+    RATE_LIMIT_MAX: '1000000000',
+    RATE_LIMIT_WINDOW_SECONDS: '60',
+    WEBHOOK_RATE_LIMIT_MAX: '1000000000',
+    WEBHOOK_RATE_LIMIT_WINDOW_SECONDS: '60',
+  };
   let dbLabel = 'SQLite (fresh temp file, WAL, synchronous=NORMAL)';
   if (dbKind === 'sqlite') {
     env.DB_URL = `sqlite:${join(tmp, 'payments.sqlite')}`;
@@ -138,7 +145,7 @@ async function main(): Promise<void> {
     const db = await mysqlDatabase(server);
     cleanups.push(() => db.drop());
     const prefix = `qris-bench-${runTag}`;
-    Object.assign(env, { DB_URL: db.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix });
+    Object.assign(env, { DB_URL: db.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, RATE_LIMIT_REDIS_PREFIX: `${prefix}:ratelimit:` });
     cleanups.push(() => dropRedisPrefix(redisUrl, prefix));
     dbLabel = `MariaDB/MySQL database ${db.name} + Redis (prefix ${prefix})`;
   }
@@ -184,7 +191,13 @@ async function main(): Promise<void> {
     };
     let getCursor = 0;
     const nextGetPath = () => `/payments/${pool[getCursor++ % pool.length].id}`;
+    const failureSamples: Record<string, string> = {};
+    const sampleFailure = (status: number, body: string) => {
+      if (status >= 200 && status < 300) return;
+      if (Object.keys(failureSamples).length < 10 && !failureSamples[status]) failureSamples[status] = body.slice(0, 300);
+    };
     const collect = (status: number, body: string) => {
+      sampleFailure(status, body);
       if (status !== 201) return;
       const ref = refFromCreate(body);
       if (ref) webhookQueue.push(ref);
@@ -209,6 +222,7 @@ async function main(): Promise<void> {
         const w = signedWebhook(nextWebhookTarget());
         return { ...req, method: 'POST', path: '/webhooks/qris', headers: w.headers, body: w.body };
       },
+      onResponse: sampleFailure,
     });
     let mixCounter = 0;
     const mixedReq: AutocannonRequest = {
@@ -317,8 +331,15 @@ async function main(): Promise<void> {
         row.pass = false;
       }
       if (s.note) row.note = s.note();
+      if (Object.keys(failureSamples).length) {
+        row.failureSamples = { ...failureSamples };
+        for (const k of Object.keys(failureSamples)) delete failureSamples[k];
+      }
       rows.push(row);
-      process.stdout.write(`${s.id}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors + r.timeouts}, non2xx ${r.non2xx}\n`);
+      process.stdout.write(
+        `${s.id}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors + r.timeouts}, non2xx ${r.non2xx} ${JSON.stringify(r.statusCodes)}\n`,
+      );
+      for (const [code, body] of Object.entries(row.failureSamples ?? {})) process.stdout.write(`  ${code}: ${body}\n`);
     }
 
     await service.stop();
