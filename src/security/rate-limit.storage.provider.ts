@@ -16,7 +16,11 @@ export class RateLimitStorage implements ThrottlerStorage, OnApplicationShutdown
   }
 
   increment(key: string, ttl: number, limit: number, blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
-    return (this.redis ?? this.memory).increment(key, ttl, limit, blockDuration, name);
+    if (this.redis) return this.redis.increment(key, ttl, limit, blockDuration, name);
+    // ThrottlerStorageService counts hits per throttler but keeps one window and one blocked flag per key:
+    // keyed by the client alone, a client blocked on the merchant budget would get 429 on the webhook
+    // route too (and its reset). The throttler's name in the key gives each budget its own record.
+    return this.memory.increment(`${name}:${key}`, ttl, limit, blockDuration, name);
   }
 
   async onApplicationShutdown(): Promise<void> {

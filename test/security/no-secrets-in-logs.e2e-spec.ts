@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hmacSha256Hex } from '../../src/common/crypto/hmac';
 import { http } from '../support/app-harness';
+import { CallbackReceiver, waitFor } from '../support/callback-receiver';
 import { ChildApp, spawnApp } from '../support/child-app';
 import { TestDatabase, testDatabases } from '../support/databases';
 
@@ -14,12 +15,15 @@ const CALLBACK_KEY = 'cbk_live_5e4d3c2b1a0f9e8d7c6b';
 describe('logs carry no secrets', () => {
   let database: TestDatabase;
   let app: ChildApp | undefined;
+  let receiver: CallbackReceiver;
 
   beforeAll(async () => {
     database = await sqlite();
+    receiver = await new CallbackReceiver().start();
   });
   afterAll(async () => {
     if (app && app.process.exitCode === null) app.process.kill('SIGKILL');
+    await receiver?.stop();
     await database?.drop();
   });
 
@@ -36,7 +40,7 @@ describe('logs carry no secrets', () => {
     const { baseUrl } = app;
     const auth = { authorization: `Bearer ${MERCHANT_KEY}` };
     const orderId = `LOG-${Date.now().toString(36)}`;
-    const created = await http(baseUrl, 'POST', '/payments', { order_id: orderId, amount: 25000, callback_url: 'http://127.0.0.1:9/cb' }, { ...auth, 'Idempotency-Key': randomUUID() });
+    const created = await http(baseUrl, 'POST', '/payments', { order_id: orderId, amount: 25000, callback_url: `${receiver.url}/cb` }, { ...auth, 'Idempotency-Key': randomUUID() });
     expect(created.status).toBe(201);
     const qr: string = created.body.qr_string;
     expect((await http(baseUrl, 'GET', `/payments/${created.body.payment_id}`, undefined, auth)).status).toBe(200);
@@ -53,25 +57,25 @@ describe('logs carry no secrets', () => {
       'x-timestamp': String(Math.floor(Date.now() / 1000)),
     });
     const badSignature = 'f'.repeat(64);
-    // TODO: make these unconditional once WebhooksModule is wired into AppModule (404 until then).
-    if (webhook.status !== 404) {
-      expect(webhook.status).toBe(200);
-      expect((await http(baseUrl, 'POST', '/webhooks/qris', body, { 'content-type': 'application/json', 'x-signature': badSignature, 'x-event-id': 'evt_bad', 'x-timestamp': String(Math.floor(Date.now() / 1000)) })).status).toBe(401);
-    }
-    // Let the queue process the webhook (and try the callback) so their log lines are in too.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(webhook.status).toBe(200);
+    expect((await http(baseUrl, 'POST', '/webhooks/qris', body, { 'content-type': 'application/json', 'x-signature': badSignature, 'x-event-id': 'evt_bad', 'x-timestamp': String(Math.floor(Date.now() / 1000)) })).status).toBe(401);
+    // The queue processes the webhook and sends the callback before the app stops, so their log lines are in too.
+    await waitFor(async () => (await http(baseUrl, 'GET', `/payments/${created.body.payment_id}`, undefined, auth)).body.status === 'PAID', 'PAID');
+    const [callback] = await waitFor(async () => (receiver.for(created.body.payment_id).length > 0 ? receiver.for(created.body.payment_id) : null), 'callback');
+    const callbackSignatures = [String(callback.headers['x-callback-signature']), String(callback.headers['webhook-signature']).replace(/^v1,/, '')];
+    for (const value of callbackSignatures) expect(value).toMatch(/^[0-9A-Za-z+/=]{40,}$/);
 
     app.process.kill('SIGTERM');
     expect(await app.exited).toBe(0);
     const lines = app.stdout().split('\n').filter((line) => line.trim() !== '');
     expect(lines.length).toBeGreaterThan(5);
-    for (const secret of [MERCHANT_KEY, WRONG_KEY, ADMIN_KEY, WEBHOOK_SECRET, CALLBACK_KEY, signature, badSignature, qr]) {
+    for (const secret of [MERCHANT_KEY, WRONG_KEY, ADMIN_KEY, WEBHOOK_SECRET, CALLBACK_KEY, signature, badSignature, qr, ...callbackSignatures]) {
       const leaks = lines.filter((line) => line.includes(secret));
       expect({ secret: secret.slice(0, 6), leaks }).toEqual({ secret: secret.slice(0, 6), leaks: [] });
     }
     const requestLines = lines.map((line) => JSON.parse(line) as Record<string, any>).filter((entry) => entry.req);
     expect(requestLines.length).toBeGreaterThanOrEqual(6);
     for (const entry of requestLines) expect(entry.req.id).toEqual(expect.any(String));
-    expect(requestLines.map((entry) => entry.req.url)).toEqual(expect.arrayContaining(['/payments', '/admin/payments']));
+    expect(requestLines.map((entry) => entry.req.url)).toEqual(expect.arrayContaining(['/payments', '/admin/payments', '/webhooks/qris']));
   });
 });
