@@ -7,6 +7,8 @@ export interface ChildApp {
   process: ChildProcess;
   /** Everything the app wrote to stdout so far (its JSON log lines). */
   stdout(): string;
+  /** Everything the app wrote to stderr so far (LISTENING, and REQUEST lines with TRACE_REQUESTS=true). */
+  stderr(): string;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
 }
@@ -33,5 +35,5 @@ export async function spawnApp(env: Record<string, string>): Promise<ChildApp> {
     });
     void exited.then((code) => reject(new Error(`app exited (${code}) before listening:\n${err}\n${out}`)));
   });
-  return { baseUrl: `http://127.0.0.1:${port}`, port, process: child, stdout: () => out, exited };
+  return { baseUrl: `http://127.0.0.1:${port}`, port, process: child, stdout: () => out, stderr: () => err, exited };
 }

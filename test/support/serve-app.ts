@@ -8,6 +8,11 @@ async function serve(): Promise<void> {
   const env = validateEnv(process.env);
   const app = await createApp(env);
   installGracefulShutdown(app, env.SHUTDOWN_TIMEOUT_MS);
+  if (process.env.TRACE_REQUESTS === 'true') {
+    // For tests that must know a request reached the server (headers parsed: it is in flight, so a
+    // graceful close drains it rather than closing its connection as idle).
+    app.getHttpServer().on('request', (req: { method?: string; url?: string }) => process.stderr.write(`REQUEST ${req.method} ${req.url}\n`));
+  }
   await app.listen(0, '127.0.0.1');
   process.stderr.write(`LISTENING ${(app.getHttpServer().address() as { port: number }).port}\n`);
 }
