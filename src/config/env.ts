@@ -183,6 +183,63 @@ export class Env {
     message: 'MOCK_SETTLEMENT_DISCREPANCIES must be a comma-separated list of drop_one, alter_amount, add_unknown, include_pending',
   })
   MOCK_SETTLEMENT_DISCREPANCIES?: string;
+
+  // --- Provider: DOKU / NICEPAY (BI SNAP). PROVIDER_API_KEY is the SNAP client secret.
+  /** SNAP client id (X-CLIENT-KEY of the token call). */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_CLIENT_ID?: string;
+
+  /** PEM file of our RSA private key (signs the access-token request). */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_PRIVATE_KEY_PATH?: string;
+
+  /** PEM file of the provider's RSA public key (verifies NICEPAY notifications). */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_PROVIDER_PUBLIC_KEY_PATH?: string;
+
+  /** merchantId of the generate call (NICEPAY: the iMid). */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_MERCHANT_ID?: string;
+
+  /** terminalId (DOKU) / storeId (NICEPAY). */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_TERMINAL_ID?: string;
+
+  /** CHANNEL-ID header; default DOKU H2H, NICEPAY clientId + 01. */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_CHANNEL_ID?: string;
+
+  /** X-PARTNER-ID header; default DOKU the client id, NICEPAY the merchant id (iMid). */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_PARTNER_ID?: string;
+
+  /** Production base URL instead of the sandbox one (PROVIDER_BASE_URL overrides both). */
+  @emptyAsUnset() @toBool() @IsBoolean()
+  SNAP_PRODUCTION = false;
+
+  /** DOKU: the bearer token DOKU must present on notifications (issued to DOKU out of band). */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_NOTIFY_TOKEN?: string;
+
+  /** DOKU: the path DOKU signs for its notification (our route as DOKU calls it). */
+  @emptyAsUnset() @Matches(/^\/\S*$/, { message: 'SNAP_NOTIFY_PATH must be a path starting with /' })
+  SNAP_NOTIFY_PATH = '/webhooks/qris';
+
+  /** NICEPAY: dbProcessUrl/callBackUrl sent with each QR (our public POST /webhooks/qris URL). */
+  @emptyAsUnset() @IsOptional() @Matches(/^https?:\/\/.+/, { message: 'SNAP_NOTIFY_URL must be an http(s) URL' })
+  SNAP_NOTIFY_URL?: string;
+
+  /** NICEPAY: mitraCd of the QRIS acquirer. */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_NICEPAY_MITRA_CD?: string;
+
+  /** Folder of settlement exports, one <YYYY-MM-DD>.csv per Jakarta day (neither provider has a settlement API). */
+  @emptyAsUnset() @IsOptional() @IsString()
+  SNAP_SETTLEMENT_DIR?: string;
+
+  /** Whole exchange of one SNAP call, milliseconds. */
+  @emptyAsUnset() @toInt() @IsInt() @Min(1000) @Max(120_000)
+  SNAP_TIMEOUT_MS = 15_000;
 }
 
 

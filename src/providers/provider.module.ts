@@ -6,6 +6,7 @@ import { paymentsSettlementSource } from './mock/mock-settlement.source';
 import { parseMockSettlementFaults } from './mock/mock.settlement';
 import { QrisProviderMock } from './mock/mock.provider';
 import { QRIS_PROVIDER, QrisProvider } from './qris-provider';
+import { createSnapProvider } from './snap/snap.factory';
 
 /** Picks the adapter named by PROVIDER and binds it to the one QRIS_PROVIDER token. */
 export function createProvider(env: Env, db?: Db): QrisProvider {
@@ -32,6 +33,9 @@ export function createProvider(env: Env, db?: Db): QrisProvider {
           faults: parseMockSettlementFaults(env.MOCK_SETTLEMENT_DISCREPANCIES),
         },
       );
+    case 'doku':
+    case 'nicepay':
+      return createSnapProvider(env);
     default:
       throw new Error(`PROVIDER=${env.PROVIDER} has no adapter yet; use PROVIDER=mock`);
   }
