@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { Db } from '../database/db';
@@ -8,6 +8,8 @@ import { isTransientDbError } from '../database/transient-error';
 import { PaymentTransitionService } from '../payments/payment-transitions.service';
 import { PaymentsRepository } from '../payments/payments.repository';
 import { CallbackOutboxService } from '../callbacks/callback-outbox.service';
+import { QRIS_PROVIDER, QrisProvider } from '../providers/qris-provider';
+import { confirmsByStatusQuery } from '../providers/status-confirmation';
 import { decideWebhook } from './webhook-decision';
 import { WebhookNotification } from './webhook-notification';
 
@@ -33,13 +35,15 @@ export class WebhookProcessorService {
     private readonly payments: PaymentsRepository,
     private readonly transitions: PaymentTransitionService,
     private readonly callbacks: CallbackOutboxService,
+    @Inject(QRIS_PROVIDER) private readonly provider: QrisProvider,
   ) {}
 
   async process(eventId: string): Promise<void> {
+    const confirmed = await this.confirmWithProvider(eventId);
     for (let attempt = 1; ; attempt++) {
       let outcome: Outcome;
       try {
-        outcome = await this.db.transaction((em) => this.processIn(em, eventId));
+        outcome = await this.db.transaction((em) => this.processIn(em, eventId, confirmed));
       } catch (error) {
         if ((error instanceof LostRace || isTransientDbError(error)) && attempt < MAX_TRANSACTION_TRIES) continue;
         throw error;
@@ -49,7 +53,23 @@ export class WebhookProcessorService {
     }
   }
 
-  private async processIn(em: EntityManager, eventId: string): Promise<Outcome> {
+  /**
+   * For a provider whose notification signature does not cover the body (NICEPAY), what its status API
+   * says replaces the notification's claims; asked outside the transaction. A failed query throws, so
+   * the job is retried and the event stays PENDING (the dispatcher re-enqueues it) — never applied on
+   * an unconfirmed claim.
+   */
+  private async confirmWithProvider(eventId: string): Promise<WebhookNotification | undefined> {
+    if (!confirmsByStatusQuery(this.provider)) return undefined;
+    const event = await this.db.manager.findOne(WebhookEventEntity, { where: { id: eventId } });
+    const claimed = event?.notification as WebhookNotification | null | undefined;
+    if (!event || event.status !== 'PENDING' || event.provider !== this.provider.name || !claimed || claimed.status === 'PENDING') return undefined;
+    const remote = await this.provider.queryStatus!(claimed.trx_id);
+    this.logger.log({ webhookEventId: eventId, claimed: claimed.status, confirmed: remote.status }, 'webhook status confirmed with the provider');
+    return { ...claimed, status: remote.status, amount: remote.amount ?? claimed.amount, ref_no: remote.refNo ?? claimed.ref_no };
+  }
+
+  private async processIn(em: EntityManager, eventId: string, confirmed?: WebhookNotification): Promise<Outcome> {
     const now = this.clock.now();
     // Claim first: on MySQL/PostgreSQL a concurrent run of the same event waits on this row and then
     // finds it no longer PENDING; on SQLite transactions are serial anyway.
@@ -63,14 +83,14 @@ export class WebhookProcessorService {
     if ((claim.affected ?? 0) !== 1) return null;
 
     const event = await em.findOneOrFail(WebhookEventEntity, { where: { id: eventId } });
-    const notification = event.notification as WebhookNotification | null;
+    const notification = confirmed ?? (event.notification as WebhookNotification | null);
     if (!notification) return this.reject(em, event, null, 'the event has no notification to apply', now);
 
     const payment = await em.findOne(PaymentEntity, { where: { providerTrxId: notification.trx_id, provider: event.provider } });
     if (!payment) return this.reject(em, event, null, 'no payment has this provider_trx_id', now);
 
     const decision = decideWebhook(payment, notification);
-    const context = { webhook_event_id: event.id, event_id: event.eventId, provider: event.provider };
+    const context = { webhook_event_id: event.id, event_id: event.eventId, provider: event.provider, ...(confirmed ? { confirmed_by_status_query: true } : {}) };
     switch (decision.kind) {
       case 'reject':
         return this.reject(em, event, payment.id, decision.message, now);
