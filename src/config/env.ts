@@ -240,6 +240,28 @@ export class Env {
   /** Whole exchange of one SNAP call, milliseconds. */
   @emptyAsUnset() @toInt() @IsInt() @Min(1000) @Max(120_000)
   SNAP_TIMEOUT_MS = 15_000;
+
+  // --- Provider: Midtrans (Core API QRIS). PROVIDER_API_KEY is the server key (API auth and notification signature).
+  /** true: https://api.midtrans.com; false: https://api.sandbox.midtrans.com. PROVIDER_BASE_URL overrides both. */
+  @emptyAsUnset() @toBool() @IsBoolean()
+  MIDTRANS_PRODUCTION = false;
+
+  /** QRIS acquirer of the charge. */
+  @emptyAsUnset() @IsIn(['gopay', 'airpay shopee'])
+  MIDTRANS_QRIS_ACQUIRER: 'gopay' | 'airpay shopee' = 'gopay';
+
+  /** Folder of dashboard transaction exports, one <YYYY-MM-DD>.csv per Jakarta day (Midtrans has no settlement API). */
+  @emptyAsUnset() @IsOptional() @IsString()
+  MIDTRANS_SETTLEMENT_DIR?: string;
+
+  /** Whole exchange of one Midtrans call, milliseconds. */
+  @emptyAsUnset() @toInt() @IsInt() @Min(1000) @Max(120_000)
+  MIDTRANS_TIMEOUT_MS = 10_000;
+
+  // --- Provider: Xendit (QR Codes API). PROVIDER_API_KEY is the secret key, PROVIDER_WEBHOOK_SECRET the callback token.
+  /** Whole exchange of one Xendit call, milliseconds. */
+  @emptyAsUnset() @toInt() @IsInt() @Min(1000) @Max(120_000)
+  XENDIT_TIMEOUT_MS = 10_000;
 }
 
 
