@@ -5,7 +5,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-if [ ! -f dist/src/main.js ] || [ -n "$(find src -name '*.ts' -newer dist/src/main.js -print -quit)" ]; then
+if [ ! -f dist/src/main.js ] || [ -n "$(find src nest-cli.json -type f -newer dist/src/main.js -print -quit)" ]; then
   echo "== build"
   npm run build --silent
 fi
