@@ -49,7 +49,7 @@ describe.each(testDatabases())('admin payments API on %s', (_name, makeDatabase)
 
   beforeAll(async () => {
     database = await makeDatabase();
-    running = await startApp({ DB_URL: database.url, ADMIN_API_KEY: ADMIN_KEY });
+    running = await startApp({ ...database.appEnv, ADMIN_API_KEY: ADMIN_KEY });
     db = running.app.get(Db);
     // 25 payments; groups of five share one created_at so that paging must break ties by id.
     const statuses: PaymentStatus[] = ['PENDING', 'PAID', 'EXPIRED', 'PAID', 'FAILED'];
@@ -213,7 +213,7 @@ describe.each(testDatabases())('admin payments API on %s', (_name, makeDatabase)
   });
 
   it('404 problem on every admin route when ADMIN_API_KEY is unset', async () => {
-    const off = await startApp({ DB_URL: database.url, DB_MIGRATIONS_RUN: 'false' });
+    const off = await startApp({ ...database.appEnv, DB_MIGRATIONS_RUN: 'false' });
     try {
       for (const path of ['/admin/payments', '/admin/payments.csv', `/admin/payments/${all[0].id}/logs`]) {
         const res = await http(off.baseUrl, 'GET', path, undefined, auth);

@@ -27,7 +27,7 @@ describe.each(testDatabases())('payments API on %s', (_name, makeDatabase) => {
   beforeAll(async () => {
     database = await makeDatabase();
     clock = new TestClock(new Date('2025-10-26T04:45:00Z'));
-    running = await startApp({ DB_URL: database.url }, { clock });
+    running = await startApp({ ...database.appEnv }, { clock });
     db = running.app.get(Db);
   });
 

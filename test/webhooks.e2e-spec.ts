@@ -32,7 +32,7 @@ describe.each(testDatabases())('webhooks and callbacks on %s', (_name, makeDatab
     clock = new TestClock(new Date('2025-10-26T04:45:00Z'));
     running = await startApp(
       {
-        DB_URL: database.url,
+        ...database.appEnv,
         PROVIDER_WEBHOOK_SECRET: WEBHOOK_SECRET,
         CALLBACK_SIGNING_KEY: CALLBACK_KEY,
         CALLBACK_ALLOW_PRIVATE_NETWORKS: 'true',

@@ -25,7 +25,7 @@ describe.each(testDatabases())('expire job, batch path, on %s', (name, makeDatab
   beforeAll(async () => {
     database = await makeDatabase();
     clock = new TestClock(new Date('2025-10-26T03:00:00Z'));
-    running = await startApp({ DB_URL: database.url }, { clock });
+    running = await startApp({ ...database.appEnv }, { clock });
     db = running.app.get(Db);
     expire = running.app.get(ExpireService);
   });
@@ -134,7 +134,7 @@ describe.each(testDatabases())('expire job, batch path, on %s', (name, makeDatab
   // Separate SQLite instances are separate processes (run-job-cli spec); two SQLite apps in one process
   // would block each other's event loop on the file lock.
   (name === 'sqlite' ? it.skip : it)('two instances on one database over 1,000 due payments: each expired once, one log, one intent', async () => {
-    const other = await startApp({ DB_URL: database.url }, { clock });
+    const other = await startApp({ ...database.appEnv }, { clock });
     try {
       const ids = await seedDue(1000, 'INST');
       const [a, b, c] = await Promise.all([

@@ -21,7 +21,7 @@ describe.each(testDatabases())('expire job on %s', (name, makeDatabase) => {
   beforeAll(async () => {
     database = await makeDatabase();
     clock = new TestClock(new Date('2025-10-26T03:00:00Z'));
-    running = await startApp({ DB_URL: database.url }, { clock });
+    running = await startApp({ ...database.appEnv }, { clock });
     db = running.app.get(Db);
     expire = running.app.get(ExpireService);
   });
@@ -140,7 +140,7 @@ describe.each(testDatabases())('expire job on %s', (name, makeDatabase) => {
   // Two SQLite apps in one process would block each other's event loop on the file lock (better-sqlite3
   // is synchronous); SQLite instances are separate processes, covered by the CLI spec.
   (name === 'sqlite' ? it.skip : it)('two instances on one database expire each payment exactly once', async () => {
-    const other = await startApp({ DB_URL: database.url }, { clock });
+    const other = await startApp({ ...database.appEnv }, { clock });
     try {
       const payments = await Promise.all(Array.from({ length: 20 }, () => createPayment(running, { expiry_minutes: 1 })));
       clock.advance(2 * MINUTE);

@@ -25,7 +25,7 @@ describe.each(testDatabases())('reconciliation on %s', (_name, makeDatabase) => 
     // 09:00 in Jakarta on DAY.
     clock = new TestClock(new Date('2025-10-26T02:00:00Z'));
     running = await startApp(
-      { DB_URL: database.url, ADMIN_API_KEY: 'test-admin-key-0123456789', MOCK_SETTLEMENT_DISCREPANCIES: 'drop_one,alter_amount,add_unknown,include_pending' },
+      { ...database.appEnv, ADMIN_API_KEY: 'test-admin-key-0123456789', MOCK_SETTLEMENT_DISCREPANCIES: 'drop_one,alter_amount,add_unknown,include_pending' },
       { clock },
     );
     db = running.app.get(Db);

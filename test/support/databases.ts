@@ -4,12 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { Client } from 'pg';
+import { deleteRedisPrefix, testRedisUrl } from './redis';
 
 export interface TestDatabase {
   /** sqlite, mysql or postgres */
   name: string;
   /** A DB_URL for a database that exists only for this test file. */
   url: string;
+  /**
+   * The environment that points an app at this database and, for MariaDB/PostgreSQL when TEST_REDIS_URL
+   * is set, at Redis too (Bull queues and the rate-limit store) under prefixes of its own. Apps started
+   * with the same appEnv share the database and the queues, like several instances of one deployment.
+   */
+  appEnv: Record<string, string>;
+  /** Drops the database and deletes the Redis keys under its prefixes. */
   drop(): Promise<void>;
 }
 
@@ -18,7 +26,9 @@ type Factory = () => Promise<TestDatabase>;
 /**
  * The databases an e2e suite runs against: SQLite always; MariaDB/MySQL when TEST_MYSQL_URL is set and
  * PostgreSQL when TEST_PG_URL is set. A set URL that cannot be reached fails the suite (never skips).
- * With CI=true both URLs are required.
+ * With CI=true both URLs (and TEST_REDIS_URL) are required. SQLite runs with the in-process queue (one
+ * process per SQLite file); MariaDB and PostgreSQL run with Bull on TEST_REDIS_URL when it is set, the
+ * way they are deployed.
  */
 export function testDatabases(): Array<[string, Factory]> {
   const list: Array<[string, Factory]> = [['sqlite', sqliteDatabase]];
@@ -27,9 +37,28 @@ export function testDatabases(): Array<[string, Factory]> {
   if (process.env.CI === 'true' && (!mysqlUrl || !pgUrl)) {
     throw new Error('CI=true requires TEST_MYSQL_URL and TEST_PG_URL (see .ci/run)');
   }
-  if (mysqlUrl) list.push(['mysql', () => mysqlDatabase(mysqlUrl)]);
-  if (pgUrl) list.push(['postgres', () => postgresDatabase(pgUrl)]);
+  const redisUrl = testRedisUrl();
+  if (mysqlUrl) list.push(['mysql', async () => withRedis(await mysqlDatabase(mysqlUrl), redisUrl)]);
+  if (pgUrl) list.push(['postgres', async () => withRedis(await postgresDatabase(pgUrl), redisUrl)]);
   return list;
+}
+
+/** Adds Redis (queues and rate limits) under prefixes unique to this database, deleted with it. */
+function withRedis(database: TestDatabase, redisUrl: string | undefined): TestDatabase {
+  if (!redisUrl) return database;
+  const prefix = uniqueName();
+  const dropDatabase = database.drop;
+  return {
+    ...database,
+    appEnv: { ...database.appEnv, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, RATE_LIMIT_REDIS_PREFIX: `${prefix}:ratelimit:` },
+    drop: async () => {
+      try {
+        await deleteRedisPrefix(redisUrl, `${prefix}:`);
+      } finally {
+        await dropDatabase();
+      }
+    },
+  };
 }
 
 function uniqueName(): string {
@@ -38,7 +67,8 @@ function uniqueName(): string {
 
 async function sqliteDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'qris-test-'));
-  return { name: 'sqlite', url: `sqlite:${join(dir, 'payments.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  const url = `sqlite:${join(dir, 'payments.sqlite')}`;
+  return { name: 'sqlite', url, appEnv: { DB_URL: url }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function mysqlDatabase(serverUrl: string): Promise<TestDatabase> {
@@ -51,6 +81,7 @@ async function mysqlDatabase(serverUrl: string): Promise<TestDatabase> {
   return {
     name: 'mysql',
     url: url.toString(),
+    appEnv: { DB_URL: url.toString() },
     drop: async () => {
       const conn = await mysql.createConnection(serverUrl);
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
@@ -70,6 +101,7 @@ async function postgresDatabase(serverUrl: string): Promise<TestDatabase> {
   return {
     name: 'postgres',
     url: url.toString(),
+    appEnv: { DB_URL: url.toString() },
     drop: async () => {
       const conn = new Client({ connectionString: serverUrl });
       await conn.connect();
