@@ -1,56 +1,18 @@
-import { Global, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AppModule } from '../../src/app.module';
-import { AppError } from '../../src/common/errors/app-error';
-import { ProblemFilter } from '../../src/common/errors/problem.filter';
-import { validateEnv } from '../../src/config/env';
 import { Db } from '../../src/database/db';
 import { ReconciliationRunEntity } from '../../src/database/entities/reconciliation-run.entity';
-import { JobsModule } from '../../src/jobs/jobs.module';
 import { JobsScheduler } from '../../src/jobs/jobs.scheduler';
-import { InProcessJobQueue } from '../../src/queue/in-process.queue';
 import { JOB_QUEUE, JobQueue, QUEUES } from '../../src/queue/job-queue';
-import { ReconciliationModule } from '../../src/reconciliation/reconciliation.module';
 import { ReconciliationWorker } from '../../src/reconciliation/reconciliation.worker';
-import { TestClock, http } from '../support/app-harness';
+import { RunningApp, TestClock, http, startApp } from '../support/app-harness';
 import { TestDatabase, testDatabases } from '../support/databases';
-import { ValidationPipe } from '@nestjs/common';
-
-/**
- * Until the QueueModule is part of AppModule, this suite adds an in-process JOB_QUEUE and the
- * forService() parts (admin API, crons, workers) around the app itself.
- * TODO(queue): once AppModule imports QueueModule, JobsModule.forService() and
- * ReconciliationModule.forService(), boot with startApp() instead.
- */
-async function startWithQueue(env: Record<string, string>, clock: TestClock) {
-  const validated = validateEnv({ LOG_LEVEL: 'silent', CRON_ENABLED: 'false', RATE_LIMIT_MAX: '1000000', ...env });
-  const queue = new InProcessJobQueue();
-  @Global()
-  @Module({ providers: [{ provide: JOB_QUEUE, useValue: queue }], exports: [JOB_QUEUE] })
-  class TestQueueModule {}
-  @Module({ imports: [TestQueueModule, AppModule.register(validated, { clock }), JobsModule.forService(), ReconciliationModule.forService()] })
-  class Root {}
-  const app = await NestFactory.create<NestFastifyApplication>(Root, new FastifyAdapter(), { logger: false });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: () => AppError.badRequest('VALIDATION_FAILED', 'The request is invalid.'),
-    }),
-  );
-  app.useGlobalFilters(new ProblemFilter());
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  return { app, queue: queue as JobQueue, baseUrl: `http://127.0.0.1:${port}` };
-}
 
 const ADMIN = { authorization: 'Bearer test-admin-key-0123456789' };
 
 describe.each(testDatabases())('admin reconciliations and job ticks on %s', (_name, makeDatabase) => {
   let database: TestDatabase;
+  let running: RunningApp;
   let app: NestFastifyApplication;
   let queue: JobQueue;
   let baseUrl: string;
@@ -58,11 +20,13 @@ describe.each(testDatabases())('admin reconciliations and job ticks on %s', (_na
 
   beforeAll(async () => {
     database = await makeDatabase();
-    ({ app, queue, baseUrl } = await startWithQueue({ DB_URL: database.url, ADMIN_API_KEY: 'test-admin-key-0123456789' }, clock));
+    running = await startApp({ ...database.appEnv, ADMIN_API_KEY: 'test-admin-key-0123456789' }, { clock });
+    ({ app, baseUrl } = running);
+    queue = app.get<JobQueue>(JOB_QUEUE);
   });
 
   afterAll(async () => {
-    await app?.close();
+    await running?.close();
     await database?.drop();
   });
 
@@ -121,7 +85,11 @@ describe.each(testDatabases())('admin reconciliations and job ticks on %s', (_na
       return r.body.trigger === 'cron' && r.body.status === 'DONE' ? r.body : undefined;
     });
     expect(run.report.date).toBe('2025-10-26');
-    expect((await queue.counts(QUEUES.expire)).failed).toBe(0);
+    const expireCounts = await waitFor(async () => {
+      const c = await queue.counts(QUEUES.expire);
+      return c.waiting + c.active + c.delayed === 0 ? c : undefined;
+    });
+    expect(expireCounts.failed).toBe(0);
   });
 
   it('registers no cron with CRON_ENABLED=false (the test default)', () => {
