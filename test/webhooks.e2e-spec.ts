@@ -9,6 +9,7 @@ import { PaymentLogEntity } from '../src/database/entities/payment-log.entity';
 import { PaymentEntity } from '../src/database/entities/payment.entity';
 import { WebhookEventEntity } from '../src/database/entities/webhook-event.entity';
 import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher.service';
+import { PaymentsRepository } from '../src/payments/payments.repository';
 import { WebhookProcessorService } from '../src/webhooks/webhook-processor.service';
 import { RunningApp, TestClock, http, startApp } from './support/app-harness';
 import { CallbackReceiver, waitFor } from './support/callback-receiver';
@@ -321,6 +322,47 @@ describe.each(testDatabases())('webhooks and callbacks on %s', (_name, makeDatab
     expect(receiver.for(p.payment_id)).toHaveLength(2);
   });
 
+  it('an attempt claimed but never finished (crash mid-send) is retried by the dispatcher once its lease runs out', async () => {
+    const p = await createPayment();
+    receiver.script.push(500);
+    await notify(success(p));
+    const [first] = await waitFor(async () => {
+      const rows = await deliveries(p.payment_id);
+      return rows[0]?.attempts === 1 && rows[0].lastStatusCode === 500 ? rows : null;
+    }, 'first attempt');
+
+    // Attempt 2 is claimed, then the worker dies before sending (the claim's next write never happens).
+    clock.advance(6_000);
+    const repository = running.app.get(PaymentsRepository);
+    const crash = jest.spyOn(repository, 'findById').mockRejectedValueOnce(new Error('worker killed'));
+    try {
+      await expect(running.app.get(CallbackDeliveryService).deliver(first.id, 2)).rejects.toThrow('worker killed');
+    } finally {
+      crash.mockRestore();
+    }
+    const claimed = (await deliveries(p.payment_id))[0];
+    expect(claimed).toMatchObject({ status: 'PENDING', attempts: 2, lastStatusCode: 500 });
+    const lease = claimed.nextAttemptAt.getTime() - clock.now().getTime();
+    expect(lease).toBeGreaterThan(running.app.get(Env).CALLBACK_TIMEOUT_MS);
+
+    // While the lease runs, neither the dispatcher nor a redelivered job sends it again.
+    const dispatcher = running.app.get(OutboxDispatcher);
+    await dispatcher.dispatch();
+    await running.app.get(CallbackDeliveryService).deliver(first.id, 2);
+    await settle();
+    expect(receiver.for(p.payment_id)).toHaveLength(1);
+
+    // Once it has run out, the dispatcher hands the next attempt to the queue.
+    clock.advance(lease + 1_000);
+    expect((await dispatcher.dispatch()).callbacks).toBeGreaterThanOrEqual(1);
+    const delivered = await waitFor(async () => {
+      const [d] = await deliveries(p.payment_id);
+      return d?.status === 'DELIVERED' ? d : null;
+    }, 'DELIVERED');
+    expect(delivered).toMatchObject({ attempts: 3, lastStatusCode: 200, lastError: null });
+    expect(receiver.for(p.payment_id)).toHaveLength(2);
+  });
+
   describe('POST /admin/payments/:id/callback', () => {
     const resend = (id: string, key: string | null = ADMIN_KEY) =>
       http(running.baseUrl, 'POST', `/admin/payments/${id}/callback`, undefined, key ? { authorization: `Bearer ${key}` } : {});
@@ -364,9 +406,11 @@ describe.each(testDatabases())('webhooks and callbacks on %s', (_name, makeDatab
       env.CALLBACK_ALLOW_PRIVATE_NETWORKS = false;
       try {
         const res = await resend(p.payment_id);
+        // An attempt is claimed (attempts = 1) before it is sent and its outcome written afterwards:
+        // wait for the outcome, not the claim.
         const refused = await waitFor(async () => {
           const d = await db.manager.findOneBy(CallbackDeliveryEntity, { id: res.body.delivery_id });
-          return d?.attempts === 1 ? d : null;
+          return d?.attempts === 1 && d.lastError !== null ? d : null;
         }, 'refused attempt');
         expect(refused.lastError).toMatch(/refused/);
         expect(refused.lastStatusCode).toBeNull();
