@@ -139,10 +139,19 @@ export class BullJobQueue implements JobQueue {
 
   private connection(type: 'client' | 'subscriber' | 'bclient'): Redis {
     if (type === 'bclient') return this.connect({ maxRetriesPerRequest: null, enableReadyCheck: false });
-    this.shared ??= {
-      client: this.connect({}),
-      subscriber: this.connect({ maxRetriesPerRequest: null, enableReadyCheck: false }),
-    };
+    if (!this.shared) {
+      this.shared = {
+        client: this.connect({}),
+        subscriber: this.connect({ maxRetriesPerRequest: null, enableReadyCheck: false }),
+      };
+      // Bull puts an 'error' listener per queue on each shared connection, and one more per queue while
+      // it waits for that connection to be ready (worker name, event subscriptions): ours + 2 per queue,
+      // bounded (11 with 5 queues, held as long as Redis is unreachable), not a leak, but above the
+      // default warning threshold of 10 (MaxListenersExceededWarning "... to [Commander]").
+      const bound = 1 + 2 * Object.values(QUEUES).length + 5;
+      this.shared.client.setMaxListeners(bound);
+      this.shared.subscriber.setMaxListeners(bound);
+    }
     return this.shared[type];
   }
 
