@@ -1,11 +1,16 @@
+import { createHmac, randomUUID } from 'node:crypto';
 import { CallbackDeliveryEntity } from '../../src/database/entities/callback-delivery.entity';
+import { DEV_WEBHOOK_SECRET } from '../../src/config/env';
 import { Db } from '../../src/database/db';
 import { PaymentLogEntity } from '../../src/database/entities/payment-log.entity';
 import { PaymentEntity } from '../../src/database/entities/payment.entity';
 import { ExpireService } from '../../src/jobs/expire.service';
+import { JobsScheduler } from '../../src/jobs/jobs.scheduler';
 import { PaymentTransitionService } from '../../src/payments/payment-transitions.service';
 import { QRIS_PROVIDER, QrisProvider } from '../../src/providers/qris-provider';
-import { RunningApp, TestClock, startApp } from '../support/app-harness';
+import { JOB_QUEUE, JobQueue, QUEUES } from '../../src/queue/job-queue';
+import { RunningApp, TestClock, http, startApp } from '../support/app-harness';
+import { waitFor } from '../support/callback-receiver';
 import { TestDatabase, testDatabases } from '../support/databases';
 import { createPayment, eventsOf, statusOf } from './seed';
 
@@ -118,6 +123,49 @@ describe.each(testDatabases())('expire job on %s', (name, makeDatabase) => {
     expect(await statusOf(db, p.id)).toBe('PAID');
     expect(await eventsOf(db, p.id)).toEqual(['CREATED', 'QR_ISSUED', 'EXPIRE', 'WEBHOOK_SUCCESS']);
     expect(await expire.expireDue(clock.now())).toMatchObject({ expired: 0 });
+  });
+
+  /** The provider's notification as it arrives over HTTP, signed with the default (dev) webhook secret. */
+  const webhook = (fields: Record<string, unknown>) => {
+    const body = JSON.stringify(fields);
+    return http(running.baseUrl, 'POST', '/webhooks/qris', body, {
+      'content-type': 'application/json',
+      'x-signature': createHmac('sha256', DEV_WEBHOOK_SECRET).update(body).digest('hex'),
+      'x-timestamp': String(Math.floor(clock.now().getTime() / 1000)),
+      'x-event-id': `evt-${randomUUID()}`,
+    });
+  };
+
+  const intentsOf = async (paymentId: string) =>
+    (await db.manager.find(CallbackDeliveryEntity, { where: { paymentId }, order: { createdAt: 'ASC', id: 'ASC' } })).map((d) => d.paymentStatus);
+
+  /** Waits until no expire job is waiting, delayed or running on this queue (with Bull: any instance's). */
+  const expireQueueIdle = (queue: JobQueue) =>
+    waitFor(async () => {
+      const c = await queue.counts(QUEUES.expire);
+      return c.waiting + c.active + c.delayed === 0 ? c : null;
+    }, 'expire queue idle');
+
+  it('the expire job, then a late SUCCESS webhook over HTTP: EXPIRED, then PAID as LATE_PAYMENT, one callback intent each', async () => {
+    const p = await createPayment(running, { expiry_minutes: 1, callback_url: 'https://merchant.example/cb' });
+    clock.advance(2 * MINUTE);
+
+    // The cron's tick puts the job on the queue (Bull on MariaDB/PostgreSQL + Redis); this app's worker runs it.
+    await running.app.get(JobsScheduler).tickExpire();
+    await waitFor(async () => (await statusOf(db, p.id)) === 'EXPIRED', 'EXPIRED');
+    expect(await eventsOf(db, p.id)).toEqual(['CREATED', 'QR_ISSUED', 'EXPIRE']);
+    expect(await intentsOf(p.id)).toEqual(['EXPIRED']);
+
+    const res = await webhook({ trx_id: p.providerTrxId, order_id: p.orderId, amount: p.amount, status: 'SUCCESS', ref_no: 'REF-LATE' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ received: true, duplicate: false });
+    await waitFor(async () => (await statusOf(db, p.id)) === 'PAID', 'PAID');
+    const paid = await db.manager.findOneByOrFail(PaymentEntity, { id: p.id });
+    expect(paid).toMatchObject({ providerRefNo: 'REF-LATE' });
+    expect(paid.paidAt?.toISOString()).toBe(clock.now().toISOString());
+    expect(await eventsOf(db, p.id)).toEqual(['CREATED', 'QR_ISSUED', 'EXPIRE', 'LATE_PAYMENT']);
+    expect(await intentsOf(p.id)).toEqual(['EXPIRED', 'PAID']);
+    await expireQueueIdle(running.app.get<JobQueue>(JOB_QUEUE));
   });
 
   it('expire racing a late success: exactly one order applies per payment and every payment ends PAID', async () => {
