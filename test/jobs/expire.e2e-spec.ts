@@ -202,4 +202,32 @@ describe.each(testDatabases())('expire job on %s', (name, makeDatabase) => {
       await other.close();
     }
   });
+
+  // Two processes on MariaDB/PostgreSQL + Redis: the same database and the same QUEUE_PREFIX, both
+  // ticking the expire cron for the same minute. Skipped on SQLite: one process per SQLite file (two apps
+  // in one process would block each other on the file lock, see above).
+  (name === 'sqlite' ? it.skip : it)('two instances sharing the database and the queues, both ticking the same minute, expire each payment once', async () => {
+    const other = await startApp({ ...database.appEnv }, { clock });
+    try {
+      const payments = await Promise.all(
+        Array.from({ length: 20 }, () => createPayment(running, { expiry_minutes: 1, callback_url: 'https://merchant.example/cb' })),
+      );
+      clock.advance(2 * MINUTE);
+      const ticks = await Promise.all([running.app.get(JobsScheduler).tickExpire(), other.app.get(JobsScheduler).tickExpire()]);
+      expect(ticks[1]).toBe(ticks[0]);
+
+      await waitFor(async () => (await Promise.all(payments.map((p) => statusOf(db, p.id)))).every((s) => s === 'EXPIRED'), 'all EXPIRED');
+      // Let any job still queued or running (a second one, where the ticks did not dedupe) finish first.
+      for (const instance of [running, other]) {
+        const counts = await expireQueueIdle(instance.app.get<JobQueue>(JOB_QUEUE));
+        expect(counts.failed).toBe(0);
+      }
+      for (const p of payments) {
+        expect(await eventsOf(db, p.id)).toEqual(['CREATED', 'QR_ISSUED', 'EXPIRE']);
+        expect(await intentsOf(p.id)).toEqual(['EXPIRED']);
+      }
+    } finally {
+      await other.close();
+    }
+  });
 });
