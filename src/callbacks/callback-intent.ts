@@ -1,9 +1,10 @@
 import { EntityManager } from 'typeorm';
 import { uuidv7 } from '../common/ids/uuid-v7';
 import { toJakartaIso } from '../common/time/jakarta-time';
-import { CallbackDeliveryEntity } from '../database/entities/callback-delivery.entity';
 import { PaymentEntity } from '../database/entities/payment.entity';
+import { Sql, SqlUnit } from '../database/sql';
 import { CALLBACK_STATUSES } from '../payments/payment-state';
+import { PAYMENT_COLUMNS, mapPaymentRow } from '../payments/payment-row';
 
 /** The JSON a merchant receives; field order is part of the signed bytes, so it is fixed here. */
 export function callbackBody(payment: PaymentEntity): string {
@@ -16,29 +17,42 @@ export function callbackBody(payment: PaymentEntity): string {
   });
 }
 
+const SELECT_PAYMENT = `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = ?`;
+const INSERT_DELIVERY =
+  'INSERT INTO callback_deliveries (id, payment_id, status, payment_status, body, attempts, next_attempt_at, last_status_code, ' +
+  'last_error, last_duration_ms, delivered_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 /**
- * Writes the outbox row for a merchant callback inside the caller's transaction, so the state change and
- * the promise to tell the merchant commit together. Returns the delivery id, or null when the payment
- * has no callback_url or its status is not one merchants are told about.
+ * The outbox row for a merchant callback, as statements of the caller's transaction (see database/sql.ts),
+ * so the state change and the promise to tell the merchant commit together. Yields the delivery id, or
+ * null when the payment has no callback_url or its status is not one merchants are told about.
  */
-export async function recordCallbackIntent(em: EntityManager, paymentId: string, now: Date): Promise<string | null> {
-  const payment = await em.findOne(PaymentEntity, { where: { id: paymentId } });
-  if (!payment?.callbackUrl || !CALLBACK_STATUSES.includes(payment.status)) return null;
+export function* callbackIntentUnit(sql: Sql, paymentId: string, now: Date): SqlUnit<string | null> {
+  const row = yield sql.op(sql.stmt(SELECT_PAYMENT, 'get'), [paymentId]);
+  if (!row) return null;
+  const payment = mapPaymentRow(sql, row);
+  if (!payment.callbackUrl || !CALLBACK_STATUSES.includes(payment.status)) return null;
   const id = uuidv7();
-  await em.insert(CallbackDeliveryEntity, {
+  yield sql.op(sql.stmt(INSERT_DELIVERY, 'run'), [
     id,
     paymentId,
-    status: 'PENDING',
-    paymentStatus: payment.status,
-    body: callbackBody(payment),
-    attempts: 0,
-    nextAttemptAt: now,
-    lastStatusCode: null,
-    lastError: null,
-    lastDurationMs: null,
-    deliveredAt: null,
-    createdAt: now,
-    updatedAt: now,
-  });
+    'PENDING',
+    payment.status,
+    callbackBody(payment),
+    0,
+    sql.dateParam(now),
+    null,
+    null,
+    null,
+    null,
+    sql.dateParam(now),
+    sql.dateParam(now),
+  ]);
   return id;
+}
+
+/** recordCallbackIntent's statements inside the caller's TypeORM transaction. */
+export function recordCallbackIntent(em: EntityManager, paymentId: string, now: Date): Promise<string | null> {
+  const sql = Sql.for(em.connection);
+  return sql.within(em, () => callbackIntentUnit(sql, paymentId, now));
 }

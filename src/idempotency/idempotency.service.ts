@@ -5,7 +5,18 @@ import { toProblem } from '../common/errors/problem';
 import { Clock } from '../common/time/clock';
 import { Db } from '../database/db';
 import { IdempotencyKeyEntity } from '../database/entities/idempotency-key.entity';
+import { Row } from '../database/sql';
 import { isUniqueViolation } from '../database/unique-violation';
+
+const INSERT_KEY =
+  'INSERT INTO idempotency_keys (id, scope, idem_key, fingerprint, status, response_status, response_body, created_at, expires_at) ' +
+  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const SELECT_KEY =
+  'SELECT id, scope, idem_key, fingerprint, status, response_status, response_body, created_at, expires_at ' +
+  'FROM idempotency_keys WHERE scope = ? AND idem_key = ?';
+const DELETE_STALE_KEY = 'DELETE FROM idempotency_keys WHERE id = ? AND created_at = ?';
+const COMPLETE_KEY = 'UPDATE idempotency_keys SET status = ?, response_status = ?, response_body = ? WHERE scope = ? AND idem_key = ?';
+const RELEASE_KEY = 'DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** An IN_PROGRESS key older than this belongs to a request that died; a retry may take it over. */
@@ -55,38 +66,31 @@ export class IdempotencyService {
 
   /** Returns null when this request now owns the key, or the outcome to answer with instead. */
   private async acquire(scope: string, key: string, fingerprint: string): Promise<IdempotentOutcome | null> {
+    const sql = this.db.sql;
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.clock.now();
       try {
-        await this.db.transaction((em) =>
-          em.insert(IdempotencyKeyEntity, {
-            id: randomUUID(),
-            scope,
-            key,
-            fingerprint,
-            status: 'IN_PROGRESS',
-            responseStatus: null,
-            responseBody: null,
-            createdAt: now,
-            expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-          }),
-        );
+        await sql.write(sql.stmt(INSERT_KEY, 'run'), [
+          randomUUID(),
+          scope,
+          key,
+          fingerprint,
+          'IN_PROGRESS',
+          null,
+          null,
+          sql.dateParam(now),
+          sql.dateParam(new Date(now.getTime() + IDEMPOTENCY_TTL_MS)),
+        ]);
         return null;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
       }
 
-      const row = await this.db.manager.findOne(IdempotencyKeyEntity, { where: { scope, key } });
-      if (!row) continue; // released between our insert and read: try again
+      const found = await sql.get(sql.stmt(SELECT_KEY, 'get'), [scope, key]);
+      if (!found) continue; // released between our insert and read: try again
+      const row = this.mapRow(found);
       if (row.expiresAt.getTime() <= now.getTime() || this.isAbandoned(row, now)) {
-        await this.db.transaction((em) =>
-          em
-            .createQueryBuilder()
-            .delete()
-            .from(IdempotencyKeyEntity)
-            .where('id = :id AND created_at = :createdAt', { id: row.id, createdAt: row.createdAt })
-            .execute(),
-        );
+        await sql.write(sql.stmt(DELETE_STALE_KEY, 'run'), [row.id, sql.dateParam(row.createdAt)]);
         continue;
       }
       if (row.fingerprint !== fingerprint) {
@@ -104,25 +108,33 @@ export class IdempotencyService {
     });
   }
 
+  private mapRow(row: Row): IdempotencyKeyEntity {
+    const sql = this.db.sql;
+    return Object.assign(new IdempotencyKeyEntity(), {
+      id: row.id,
+      scope: row.scope,
+      key: row.idem_key,
+      fingerprint: row.fingerprint,
+      status: row.status,
+      responseStatus: row.response_status === null || row.response_status === undefined ? null : Number(row.response_status),
+      responseBody: row.response_body ?? null,
+      createdAt: sql.readDate(row.created_at)!,
+      expiresAt: sql.readDate(row.expires_at)!,
+    } satisfies IdempotencyKeyEntity);
+  }
+
   private isAbandoned(row: IdempotencyKeyEntity, now: Date): boolean {
     return row.status === 'IN_PROGRESS' && now.getTime() - row.createdAt.getTime() > IDEMPOTENCY_ABANDONED_MS;
   }
 
   private async complete(scope: string, key: string, response: StoredResponse): Promise<void> {
-    await this.db.transaction((em) =>
-      em
-        .createQueryBuilder()
-        .update(IdempotencyKeyEntity)
-        .set({ status: 'COMPLETED', responseStatus: response.status, responseBody: JSON.stringify(response.body) })
-        .where('scope = :scope AND idem_key = :key', { scope, key })
-        .execute(),
-    );
+    const sql = this.db.sql;
+    await sql.write(sql.stmt(COMPLETE_KEY, 'run'), ['COMPLETED', response.status, JSON.stringify(response.body), scope, key]);
   }
 
   private async release(scope: string, key: string): Promise<void> {
-    await this.db.transaction((em) =>
-      em.createQueryBuilder().delete().from(IdempotencyKeyEntity).where('scope = :scope AND idem_key = :key', { scope, key }).execute(),
-    );
+    const sql = this.db.sql;
+    await sql.write(sql.stmt(RELEASE_KEY, 'run'), [scope, key]);
   }
 }
 

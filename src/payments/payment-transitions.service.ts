@@ -1,6 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { recordCallbackIntent } from '../callbacks/callback-intent';
+import { callbackIntentUnit } from '../callbacks/callback-intent';
+import { Db } from '../database/db';
+import { SqlUnit } from '../database/sql';
 import { MetricsService } from '../metrics/metrics.service';
 import { PaymentPatch, PaymentsRepository } from './payments.repository';
 import { CALLBACK_STATUSES, PaymentStatus, canTransition } from './payment-state';
@@ -21,31 +23,45 @@ export interface TransitionRequest {
 
 /**
  * The single way a payment changes status: one compare-and-set, its log row and (for PAID, EXPIRED,
- * FAILED, REFUNDED with a callback_url) its callback intent, inside the caller's transaction. A losing
- * racer gets false and writes nothing, so duplicates are harmless no-ops.
+ * FAILED, REFUNDED with a callback_url) its callback intent, inside one transaction. A losing racer gets
+ * false and writes nothing, so duplicates are harmless no-ops.
  */
 @Injectable()
 export class PaymentTransitionService {
   constructor(
+    private readonly db: Db,
     private readonly payments: PaymentsRepository,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
+  /** Inside the caller's transaction (jobs, reconciliation, webhooks). */
   async transition(em: EntityManager, request: TransitionRequest): Promise<boolean> {
+    const won = await this.db.sql.within(em, () => this.unit(request));
+    if (won) this.metrics?.paymentTransitions.inc({ to: request.to });
+    return won;
+  }
+
+  /** In a transaction of its own (on SQLite, synchronous on the handle): the hot paths. */
+  async transitionNow(request: TransitionRequest): Promise<boolean> {
+    const won = await this.db.sql.transaction(() => this.unit(request));
+    if (won) this.metrics?.paymentTransitions.inc({ to: request.to });
+    return won;
+  }
+
+  /** The statements of a transition, for composing into a larger unit. */
+  *unit(request: TransitionRequest): SqlUnit<boolean> {
     const from = request.from.filter((status) => canTransition(status, request.to));
     if (from.length === 0) throw new Error(`no allowed transition from ${request.from.join('|')} to ${request.to}`);
-    const won = await this.payments.compareAndSet(
-      em,
+    const won: boolean = yield* this.payments.compareAndSetUnit(
       request.paymentId,
       from,
       { ...request.patch, status: request.to, updatedAt: request.now },
       request.lockedBy,
     );
     if (!won) return false;
-    await this.payments.insertLog(em, request.paymentId, request.event, request.payload ?? null, request.now);
+    yield* this.payments.insertLogUnit(request.paymentId, request.event, request.payload ?? null, request.now);
     // The outbox: the callback intent commits with the change (the dispatcher delivers it).
-    if (CALLBACK_STATUSES.includes(request.to)) await recordCallbackIntent(em, request.paymentId, request.now);
-    this.metrics?.paymentTransitions.inc({ to: request.to });
+    if (CALLBACK_STATUSES.includes(request.to)) yield* callbackIntentUnit(this.db.sql, request.paymentId, request.now);
     return true;
   }
 }

@@ -82,10 +82,7 @@ export class PaymentsService {
       updatedAt: now,
     } satisfies PaymentEntity);
     try {
-      await this.db.transaction(async (em) => {
-        await this.payments.insert(em, payment);
-        await this.payments.insertLog(em, payment.id, 'CREATED', { amount: dto.amount }, now);
-      });
+      await this.payments.insertWithLog(payment, 'CREATED', { amount: dto.amount });
       return payment;
     } catch (error) {
       if (isUniqueViolation(error)) return null;
@@ -106,9 +103,10 @@ export class PaymentsService {
         if (existing.expiresAt.getTime() > now.getTime()) return { httpStatus: 200, payment: existing };
         throw AppError.conflict('ORDER_EXPIRED', `The QR for order ${dto.order_id} has expired; use a new order_id.`);
       case 'CREATED': {
-        const claimed = await this.db.transaction(async (em) => {
-          const won = await this.payments.claimCreated(em, existing.id, lockId, now, PROVIDER_CALL_LEASE_MS);
-          if (won) await this.payments.insertLog(em, existing.id, 'RETRY', { reason: 'provider call retried' }, now);
+        const payments = this.payments;
+        const claimed = await this.db.sql.transaction(function* () {
+          const won: boolean = yield* payments.claimCreatedUnit(existing.id, lockId, now, PROVIDER_CALL_LEASE_MS);
+          if (won) yield* payments.insertLogUnit(existing.id, 'RETRY', { reason: 'provider call retried' }, now);
           return won;
         });
         if (!claimed) {
@@ -148,35 +146,36 @@ export class PaymentsService {
     }
 
     const now = this.clock.now();
-    const issued = await this.db.transaction((em) =>
-      this.transitions.transition(em, {
-        paymentId: payment.id,
-        from: ['CREATED'],
-        to: 'PENDING',
-        lockedBy: lockId,
-        patch: { qrisPayload: qr.qrString, providerTrxId: qr.trxId, expiresAt: qr.expiresAt, lockedBy: null, lockedUntil: null },
-        event: 'QR_ISSUED',
-        payload: { provider: this.provider.name, provider_trx_id: qr.trxId, expires_at: qr.expiresAt.toISOString() },
-        now,
-      }),
-    );
+    const patch = { qrisPayload: qr.qrString, providerTrxId: qr.trxId, expiresAt: qr.expiresAt, lockedBy: null, lockedUntil: null };
+    const issued = await this.transitions.transitionNow({
+      paymentId: payment.id,
+      from: ['CREATED'],
+      to: 'PENDING',
+      lockedBy: lockId,
+      patch,
+      event: 'QR_ISSUED',
+      payload: { provider: this.provider.name, provider_trx_id: qr.trxId, expires_at: qr.expiresAt.toISOString() },
+      now,
+    });
     if (!issued) {
       // Our lease ran out mid-call and another request took over; its QR is the one that counts.
       throw new AppError(409, 'ORDER_IN_PROGRESS', `Order ${payment.orderId} is being created by another request; retry shortly.`, undefined, {
         'Retry-After': '1',
       });
     }
-    const fresh = await this.payments.findById(payment.id);
-    return { httpStatus: 201, payment: fresh! };
+    // The compare-and-set succeeded, so the row is exactly what we had plus what we wrote.
+    const issuedPayment = Object.assign(new PaymentEntity(), payment, patch, { status: 'PENDING' as const, updatedAt: now });
+    return { httpStatus: 201, payment: issuedPayment };
   }
 
   private async recordProviderFailure(paymentId: string, lockId: string, error: unknown): Promise<void> {
     const kind = error instanceof ProviderError ? error.kind : 'unexpected';
     this.logger.warn({ paymentId, kind }, 'provider could not create the QR');
     const now = this.clock.now();
-    await this.db.transaction(async (em) => {
-      await this.payments.compareAndSet(em, paymentId, ['CREATED'], { lockedBy: null, lockedUntil: null, updatedAt: now }, lockId);
-      await this.payments.insertLog(em, paymentId, 'ERROR', { stage: 'create_qr', kind, message: (error as Error).message }, now);
+    const payments = this.payments;
+    await this.db.sql.transaction(function* () {
+      yield* payments.compareAndSetUnit(paymentId, ['CREATED'], { lockedBy: null, lockedUntil: null, updatedAt: now }, lockId);
+      yield* payments.insertLogUnit(paymentId, 'ERROR', { stage: 'create_qr', kind, message: (error as Error).message }, now);
     });
   }
 

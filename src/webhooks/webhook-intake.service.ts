@@ -14,6 +14,10 @@ export interface WebhookJob {
   webhookEventId: string;
 }
 
+const INSERT_EVENT =
+  'INSERT INTO webhook_events (id, provider, event_id, payload, notification, received_at, processed_at, status, error_message) ' +
+  'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 const REJECTIONS = {
   signature: { status: 401, code: 'WEBHOOK_SIGNATURE_INVALID' },
   timestamp: { status: 401, code: 'WEBHOOK_TIMESTAMP_INVALID' },
@@ -60,8 +64,20 @@ export class WebhookIntakeService {
       errorMessage: null,
     };
     const id = event.id;
+    const sql = this.db.sql;
     try {
-      await this.db.transaction((em) => em.insert(WebhookEventEntity, event));
+      // One statement, atomic on its own (on SQLite still in the write queue).
+      await sql.write(sql.stmt(INSERT_EVENT, 'run'), [
+        event.id,
+        event.provider,
+        event.eventId,
+        sql.jsonParam(event.payload),
+        sql.jsonParam(event.notification),
+        sql.dateParam(event.receivedAt),
+        sql.dateParam(event.processedAt),
+        event.status,
+        event.errorMessage,
+      ]);
     } catch (error) {
       if (isUniqueViolation(error)) return { duplicate: true };
       throw error;

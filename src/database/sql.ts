@@ -1,0 +1,356 @@
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { formatRupiahDecimal, parseRupiah } from '../common/money/rupiah';
+import { DbKind } from './database-url';
+
+/**
+ * A small raw-SQL layer for the hot paths, beside TypeORM (which keeps the schema, migrations and every
+ * other query). Statements are written once with `?` placeholders and unquoted snake_case identifiers;
+ * `stmt()` turns them into the dialect's form ($1… on PostgreSQL) once and caches the result.
+ *
+ * Values keep exactly the stored forms TypeORM uses, so rows written here read back the same through
+ * TypeORM and vice versa:
+ * - Date: SQLite text 'YYYY-MM-DD HH:MM:SS.SSS' (UTC); MySQL datetime(3) through mysql2 with timezone 'Z';
+ *   PostgreSQL timestamptz. Use `dateParam()` / `readDate()`.
+ * - JSON: text on SQLite, json (MariaDB: longtext) / jsonb elsewhere; written as JSON text, read as either.
+ * - money: decimal(15,2) written as '150000.00', read by parseRupiah.
+ *
+ * Units of work are generators that yield statements (`run`, `get`, `all`) and receive their results, so
+ * one piece of code runs synchronously on SQLite (on the better-sqlite3 handle TypeORM owns, with cached
+ * prepared statements, between BEGIN IMMEDIATE and COMMIT, no await in between) and asynchronously on a
+ * pooled MySQL/PostgreSQL connection.
+ *
+ * SQLite has one connection per process: every write transaction of the process — TypeORM's through
+ * Db.transaction and the units here — runs in one queue (`exclusive`), so they never interleave. A unit
+ * whose queue is empty runs at once, synchronously.
+ */
+
+export type StatementMode = 'run' | 'get' | 'all';
+
+/** A statement in its dialect's text. `run` yields the affected row count, `get` a row or undefined, `all` rows. */
+export class Statement {
+  constructor(
+    readonly text: string,
+    readonly mode: StatementMode,
+  ) {}
+}
+
+export interface SqlOp {
+  readonly statement: Statement;
+  readonly params: readonly unknown[];
+}
+
+/** A unit of work: `const changed: number = yield sql.op(UPDATE, [..])`. */
+export type SqlUnit<T> = Generator<SqlOp, T, any>;
+
+export type Row = Record<string, any>;
+
+interface SqliteStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+interface SqliteHandle {
+  prepare(text: string): SqliteStatement;
+  readonly inTransaction: boolean;
+}
+
+const INSTANCES = new WeakMap<DataSource, Sql>();
+
+/** 'YYYY-MM-DD HH:MM:SS.SSS' in UTC: TypeORM's stored form of a datetime on SQLite. */
+export function sqliteDatetime(date: Date): string {
+  const iso = date.toISOString();
+  // toISOString is YYYY-MM-DDTHH:MM:SS.SSSZ for years 0000-9999, TypeORM's format with 'T' and 'Z'.
+  return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 23)}` : iso;
+}
+
+export class Sql {
+  readonly dialect: DbKind;
+  private readonly statements = new Map<string, Statement>();
+  private handle: SqliteHandle | null = null;
+  private prepared = new Map<string, SqliteStatement>();
+  private readonly begin: Statement;
+  private readonly commit: Statement;
+  private readonly rollback: Statement;
+
+  // SQLite: the process-wide write queue (shared with Db.transaction).
+  private queue: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+
+  private constructor(readonly dataSource: DataSource) {
+    const type = dataSource.options.type;
+    this.dialect = type === 'better-sqlite3' ? 'sqlite' : type === 'postgres' ? 'postgres' : 'mysql';
+    this.begin = new Statement('BEGIN IMMEDIATE', 'run');
+    this.commit = new Statement('COMMIT', 'run');
+    this.rollback = new Statement('ROLLBACK', 'run');
+  }
+
+  /** One per DataSource, so Db and free functions given only an EntityManager share the queue and caches. */
+  static for(dataSource: DataSource): Sql {
+    let sql = INSTANCES.get(dataSource);
+    if (!sql) {
+      sql = new Sql(dataSource);
+      INSTANCES.set(dataSource, sql);
+    }
+    return sql;
+  }
+
+  // ---- statements and values -------------------------------------------------------------------
+
+  /** The statement for a `?`-placeholder template, converted for the dialect once and cached. */
+  stmt(template: string, mode: StatementMode): Statement {
+    const cacheKey = mode + template;
+    let statement = this.statements.get(cacheKey);
+    if (!statement) {
+      let text = template;
+      if (this.dialect === 'postgres') {
+        let n = 0;
+        text = template.replace(/\?/g, () => `$${++n}`);
+      }
+      statement = new Statement(text, mode);
+      this.statements.set(cacheKey, statement);
+    }
+    return statement;
+  }
+
+  op(statement: Statement, params: readonly unknown[]): SqlOp {
+    return { statement, params };
+  }
+
+  /** An identifier quoted for the dialect (none of the hot-path columns needs it; for completeness). */
+  quote(identifier: string): string {
+    return this.dialect === 'mysql' ? `\`${identifier.replace(/`/g, '``')}\`` : `"${identifier.replace(/"/g, '""')}"`;
+  }
+
+  /** A Date as a statement parameter, in the column's stored form. */
+  dateParam(date: Date | null | undefined): unknown {
+    if (date === null || date === undefined) return null;
+    return this.dialect === 'sqlite' ? sqliteDatetime(date) : date;
+  }
+
+  /** A datetime column value as read by the driver (SQLite text, Date elsewhere), as TypeORM hydrates it. */
+  readDate(value: unknown): Date | null {
+    if (value === null || value === undefined) return null;
+    if (value instanceof Date) return value;
+    let text = String(value);
+    if (/^\d\d\d\d-\d\d-\d\d \d\d:\d\d/.test(text)) text = text.replace(' ', 'T');
+    if (/^\d\d\d\d-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d\d\d)?)?$/.test(text)) text += 'Z';
+    return new Date(text);
+  }
+
+  jsonParam(value: unknown): string | null {
+    return value === null || value === undefined ? null : JSON.stringify(value);
+  }
+
+  readJson<T = any>(value: unknown): T | null {
+    return typeof value === 'string' ? JSON.parse(value) : ((value ?? null) as T | null);
+  }
+
+  moneyParam(amount: number): string {
+    return formatRupiahDecimal(amount);
+  }
+
+  readMoney(value: unknown): number {
+    return parseRupiah(value as string | number);
+  }
+
+  // ---- running units ---------------------------------------------------------------------------
+
+  /**
+   * Runs the unit in its own transaction. SQLite: in the write queue, synchronously between BEGIN
+   * IMMEDIATE and COMMIT. MySQL/PostgreSQL: on one pooled connection.
+   */
+  transaction<T>(unit: () => SqlUnit<T>): Promise<T> {
+    if (this.dialect === 'sqlite') return this.exclusive(() => this.sqliteTransaction(unit()));
+    return this.pooledTransaction(unit);
+  }
+
+  /**
+   * One write statement, atomic on its own: SQLite runs it in the write queue without BEGIN/COMMIT;
+   * MySQL/PostgreSQL in autocommit on a pooled connection. Resolves to the affected row count.
+   */
+  write(statement: Statement, params: readonly unknown[]): Promise<number> {
+    if (this.dialect === 'sqlite') return this.exclusive(() => this.sqliteExec(statement, params) as number);
+    return this.pooled((runner) => this.runnerExec(runner, statement, params) as Promise<number>);
+  }
+
+  /**
+   * Runs the unit inside the caller's TypeORM transaction (em from Db.transaction or dataSource.transaction)
+   * or, with no transaction, statement by statement. Reads need no transaction; writes given no `em` in a
+   * transaction must use transaction() or write() instead.
+   */
+  within<T>(em: EntityManager | undefined, unit: () => SqlUnit<T>): Promise<T> {
+    if (this.dialect === 'sqlite') {
+      try {
+        return Promise.resolve(this.drive(unit()));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    const runner = em?.queryRunner;
+    if (runner && !runner.isReleased) return this.driveAsync(unit(), runner);
+    return this.pooled((fresh) => this.driveAsync(unit(), fresh));
+  }
+
+  /** A single read outside any transaction. */
+  get<T = Row>(statement: Statement, params: readonly unknown[]): Promise<T | undefined> {
+    if (this.dialect === 'sqlite') {
+      try {
+        return Promise.resolve(this.sqliteExec(statement, params) as T | undefined);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.pooled((runner) => this.runnerExec(runner, statement, params) as Promise<T | undefined>);
+  }
+
+  /**
+   * SQLite: runs `task` when every write queued before it has finished; at once (synchronously) when
+   * nothing is queued. Db.transaction queues TypeORM transactions here too.
+   */
+  exclusive<T>(task: () => T | Promise<T>): Promise<T> {
+    if (this.queued === 0) {
+      // Nothing queued or running: a synchronous task runs to completion here, alone.
+      let result: T | Promise<T>;
+      try {
+        result = task();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (!(result instanceof Promise)) return Promise.resolve(result);
+      return this.track(result);
+    }
+    return this.track(this.queue.then(task));
+  }
+
+  private track<T>(run: Promise<T>): Promise<T> {
+    this.queued++;
+    const done = () => {
+      this.queued--;
+    };
+    this.queue = run.then(done, done);
+    return run;
+  }
+
+  // ---- SQLite ----------------------------------------------------------------------------------
+
+  private sqlite(): SqliteHandle {
+    const handle = (this.dataSource.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
+    if (handle !== this.handle) {
+      this.handle = handle;
+      this.prepared = new Map();
+    }
+    return handle;
+  }
+
+  private sqliteExec(statement: Statement, params: readonly unknown[]): unknown {
+    const handle = this.sqlite();
+    let prepared = this.prepared.get(statement.text);
+    if (!prepared) {
+      prepared = handle.prepare(statement.text);
+      this.prepared.set(statement.text, prepared);
+    }
+    const values = params.map(sqliteValue);
+    switch (statement.mode) {
+      case 'run':
+        return prepared.run(...values).changes;
+      case 'get':
+        return prepared.get(...values);
+      case 'all':
+        return prepared.all(...values);
+    }
+  }
+
+  private sqliteTransaction<T>(unit: SqlUnit<T>): T {
+    // Throws (and changes nothing) if a transaction is open on the handle outside the queue.
+    this.sqliteExec(this.begin, []);
+    try {
+      const result = this.drive(unit);
+      this.sqliteExec(this.commit, []);
+      return result;
+    } catch (error) {
+      if (this.sqlite().inTransaction) this.sqliteExec(this.rollback, []);
+      throw error;
+    }
+  }
+
+  private drive<T>(unit: SqlUnit<T>): T {
+    let step = unit.next();
+    while (!step.done) {
+      let value: unknown;
+      try {
+        value = this.sqliteExec(step.value.statement, step.value.params);
+      } catch (error) {
+        unit.return(undefined as T);
+        throw error;
+      }
+      step = unit.next(value);
+    }
+    return step.value;
+  }
+
+  // ---- MySQL / PostgreSQL ----------------------------------------------------------------------
+
+  private async pooled<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner('master');
+    try {
+      return await work(runner);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private pooledTransaction<T>(unit: () => SqlUnit<T>): Promise<T> {
+    return this.pooled(async (runner) => {
+      await runner.startTransaction();
+      let result: T;
+      try {
+        result = await this.driveAsync(unit(), runner);
+      } catch (error) {
+        try {
+          await runner.rollbackTransaction();
+        } catch {
+          // The connection is gone; the server rolls back on its own.
+        }
+        throw error;
+      }
+      await runner.commitTransaction();
+      return result;
+    });
+  }
+
+  private async driveAsync<T>(unit: SqlUnit<T>, runner: QueryRunner): Promise<T> {
+    let step = unit.next();
+    while (!step.done) {
+      let value: unknown;
+      try {
+        value = await this.runnerExec(runner, step.value.statement, step.value.params);
+      } catch (error) {
+        unit.return(undefined as T);
+        throw error;
+      }
+      step = unit.next(value);
+    }
+    return step.value;
+  }
+
+  private async runnerExec(runner: QueryRunner, statement: Statement, params: readonly unknown[]): Promise<unknown> {
+    const values = params.map((value) => (value === undefined ? null : value));
+    const result = await runner.query(statement.text, values, true);
+    switch (statement.mode) {
+      case 'run':
+        return result.affected ?? 0;
+      case 'get':
+        return result.records?.[0];
+      case 'all':
+        return result.records ?? [];
+    }
+  }
+}
+
+function sqliteValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Date) return sqliteDatetime(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return value;
+}
