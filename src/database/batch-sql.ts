@@ -28,7 +28,10 @@ export interface CasUpdate {
   ids: readonly string[];
   /** The SET list. Called once per statement built. */
   set: (p: SqlParams) => string;
-  /** The compare part, ANDed with `id IN (…)`: what each row must still be for the change to apply. */
+  /**
+   * The compare part, ANDed with `id IN (…)`: what each row must still be for the change to apply. Refer
+   * to indexed columns through BatchSql.unindexed, so that the rows are found by primary key.
+   */
   expect: (p: SqlParams) => string;
   /** Property names to return for the changed rows (id is always returned). */
   returning: string[];
@@ -59,6 +62,15 @@ export class BatchSql {
   /** The escaped column name of an entity property. */
   col(entity: EntityTarget<ObjectLiteral>, property: string): string {
     return this.em.connection.driver.escape(this.column(entity, property).databaseName);
+  }
+
+  /**
+   * A column reference the planner must not use an index for (SQLite: unary +). For the compare part of
+   * casUpdate: without it SQLite prefers e.g. ix_payments_status_expires_at for `status = ? AND
+   * expires_at <= ?` over 500 primary-key lookups, and scans every due row for each batch.
+   */
+  unindexed(entity: EntityTarget<ObjectLiteral>, property: string): string {
+    return this.kind === 'sqlite' ? `+${this.col(entity, property)}` : this.col(entity, property);
   }
 
   /** A value as TypeORM would bind it for that column. */

@@ -104,7 +104,8 @@ export class ExpireService {
       const rows = await sql.casUpdate(PaymentEntity, {
         ids,
         set: (p) => `${col('status')} = ${p.add('EXPIRED')}, ${col('updatedAt')} = ${p.add(sql.value(PaymentEntity, 'updatedAt', now))}`,
-        expect: (p) => `${col('status')} = ${p.add('PENDING')} AND ${col('expiresAt')} <= ${p.add(sql.value(PaymentEntity, 'expiresAt', now))}`,
+        expect: (p) =>
+          `${sql.unindexed(PaymentEntity, 'status')} = ${p.add('PENDING')} AND ${sql.unindexed(PaymentEntity, 'expiresAt')} <= ${p.add(sql.value(PaymentEntity, 'expiresAt', now))}`,
         returning: RETURNED,
       });
       const order = new Map(ids.map((id, i) => [id, i]));

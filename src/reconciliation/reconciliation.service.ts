@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { And, EntityManager, In, LessThan, MoreThanOrEqual } from 'typeorm';
 import { jakartaDayRange } from '../common/time/jakarta-day';
 import { toJakartaIso } from '../common/time/jakarta-time';
+import { BatchSql } from '../database/batch-sql';
 import { Db } from '../database/db';
 import { PaymentLogEntity } from '../database/entities/payment-log.entity';
 import { PaymentEntity } from '../database/entities/payment.entity';
@@ -12,11 +13,17 @@ import { PaymentStatus } from '../payments/payment-state';
 import { QRIS_PROVIDER, QrisProvider, SettlementRow } from '../providers/qris-provider';
 import { AmountMismatch, MissingAtProvider, MissingInOurSystem, ReconciliationReport, StatusMismatch, byTrxId, sumOf } from './reconciliation-report';
 import { ReconciliationRunsRepository } from './reconciliation-runs.repository';
-import { SettlementStore } from './settlement-store';
+import { SettlementLink, SettlementStore } from './settlement-store';
 
 const CHUNK = 500;
 const FIXABLE: PaymentStatus[] = ['PENDING', 'EXPIRED'];
 const SETTLED_OK: PaymentStatus[] = ['PAID', 'REFUNDED'];
+
+/** What matching reads of a payment (the report and the fix need nothing else). */
+const MATCHED_COLUMNS = ['id', 'orderId', 'amount', 'status', 'providerTrxId'] as const;
+type MatchedPayment = Pick<PaymentEntity, (typeof MATCHED_COLUMNS)[number]>;
+
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function chunks<T>(items: T[]): T[][] {
   const out: T[][] = [];
@@ -30,6 +37,11 @@ function chunks<T>(items: T[]): T[][] {
  * EXPIRED (→ PAID, log RECONCILE_FIX), marks matches reconciled (log RECONCILE, once) and reports every
  * discrepancy. Reruns are safe: settlements are upserted, the fix and the mark are compare-and-sets,
  * and a payment fixed earlier is still reported under status_mismatch (from its RECONCILE_FIX log).
+ *
+ * Volume: settlement rows are inserted 500 to a statement; matching goes 500 rows at a time — one IN
+ * query for their payments, then one short transaction with the (rare) fixes, one UPDATE linking the
+ * discrepancies, one set-based compare-and-set marking the matches reconciled and one multi-row INSERT
+ * of the RECONCILE logs for exactly the rows it marked — yielding between chunks.
  */
 @Injectable()
 export class ReconciliationService {
@@ -82,40 +94,84 @@ export class ReconciliationService {
   async reconcile(date: string, now: Date): Promise<ReconciliationReport> {
     const provider = this.provider.name;
     const rows = this.dedupe((await this.provider.fetchSettlement(date)).filter((r) => r.settlementDate === date));
-    const stored = await this.settlements.upsert(provider, date, rows, now);
-    const payments = await this.paymentsByTrx(rows.map((r) => r.providerTrxId));
+    const stored = new Map((await this.settlements.forDate(date)).map((s) => [s.providerTrxId, s]));
 
     const statusMismatch: StatusMismatch[] = [];
     const amountMismatch: AmountMismatch[] = [];
     const missingInOurSystem: MissingInOurSystem[] = [];
-    const settledOk: PaymentEntity[] = [];
-    for (const row of rows) {
-      const settlement = stored.get(row.providerTrxId)!;
-      const payment = payments.get(row.providerTrxId);
-      if (!payment) {
-        missingInOurSystem.push({ provider_trx_id: row.providerTrxId, amount: row.amount, fee: row.fee, net_amount: row.netAmount });
-        await this.db.transaction((em) => this.settlements.link(em, settlement, null, false, now, date));
-      } else if (payment.amount !== row.amount) {
-        amountMismatch.push({
-          payment_id: payment.id,
-          order_id: payment.orderId,
-          provider_trx_id: row.providerTrxId,
-          our_amount: payment.amount,
-          settled_amount: row.amount,
-          our_status: payment.status,
-        });
-        await this.db.transaction((em) => this.settlements.link(em, settlement, payment.id, false, now, date));
-      } else if (FIXABLE.includes(payment.status) || SETTLED_OK.includes(payment.status)) {
+    const settledOk: MatchedPayment[] = [];
+    // A chunk at a time: one IN query for its payments, then one short transaction for its writes.
+    for (const [index, part] of chunks(rows).entries()) {
+      if (index > 0) await yieldToOthers();
+      const payments = await this.paymentsByTrx(part.map((r) => r.providerTrxId));
+
+      // Settlement rows: stored ones brought up to date (a provider correction, rare), new ones inserted
+      // with the chunk's transaction below, already linked to the payment they match.
+      const fresh: Array<{ row: SettlementRow; entity: SettlementEntity }> = [];
+      for (const row of part) {
+        const existing = stored.get(row.providerTrxId);
+        if (existing) stored.set(row.providerTrxId, await this.settlements.refresh(existing, row));
+        else fresh.push({ row, entity: this.settlements.newRow(provider, date, row, payments.get(row.providerTrxId)?.id ?? null, now) });
+      }
+      for (const { entity } of fresh) stored.set(entity.providerTrxId, entity);
+
+      const unreconciled: Array<{ trxId: string; paymentId: string | null }> = [];
+      const candidates: Array<{ row: SettlementRow; payment: MatchedPayment }> = [];
+      for (const row of part) {
+        const payment = payments.get(row.providerTrxId);
+        if (!payment) {
+          missingInOurSystem.push({ provider_trx_id: row.providerTrxId, amount: row.amount, fee: row.fee, net_amount: row.netAmount });
+          unreconciled.push({ trxId: row.providerTrxId, paymentId: null });
+        } else if (payment.amount !== row.amount) {
+          amountMismatch.push({
+            payment_id: payment.id,
+            order_id: payment.orderId,
+            provider_trx_id: row.providerTrxId,
+            our_amount: payment.amount,
+            settled_amount: row.amount,
+            our_status: payment.status,
+          });
+          unreconciled.push({ trxId: row.providerTrxId, paymentId: payment.id });
+        } else if (FIXABLE.includes(payment.status) || SETTLED_OK.includes(payment.status)) {
+          candidates.push({ row, payment });
+          settledOk.push(payment);
+        } else {
+          statusMismatch.push({ ...this.describe(payment, row.providerTrxId), our_status: payment.status, fixed_to: null });
+          unreconciled.push({ trxId: row.providerTrxId, paymentId: payment.id });
+        }
+      }
+
+      const link = async (em: EntityManager) => {
+        const settlementOf = (trxId: string) => stored.get(trxId)!;
+        for (const { row, payment } of candidates) {
+          if (FIXABLE.includes(payment.status)) await this.fix(em, payment, row, settlementOf(row.providerTrxId), date, now);
+        }
+        // PAID can only become REFUNDED and REFUNDED nothing, so only the fixable ones can have left
+        // PAID/REFUNDED since they were read: their status is read again, after the fix attempt.
+        const current = await this.statusesOf(em, candidates.filter((c) => FIXABLE.includes(c.payment.status)).map((c) => c.payment.id));
+        const links: SettlementLink[] = unreconciled.map((u) => ({ settlement: settlementOf(u.trxId), paymentId: u.paymentId }));
+        const reconciled: Array<SettlementLink & { paymentId: string }> = [];
+        for (const { row, payment } of candidates) {
+          const status = FIXABLE.includes(payment.status) ? current.get(payment.id) : payment.status;
+          if (status === undefined) throw new Error(`payment ${payment.id} disappeared during reconciliation`);
+          const settlement = settlementOf(row.providerTrxId);
+          if (SETTLED_OK.includes(status)) reconciled.push({ settlement, paymentId: payment.id });
+          else links.push({ settlement, paymentId: payment.id });
+        }
+        await this.settlements.linkUnreconciled(em, links);
+        await this.settlements.markReconciled(em, reconciled, now, date);
+      };
+      try {
         await this.db.transaction(async (em) => {
-          if (FIXABLE.includes(payment.status)) await this.fix(em, payment, row, settlement, date, now);
-          const current = await em.findOneOrFail(PaymentEntity, { where: { id: payment.id } });
-          const ok = SETTLED_OK.includes(current.status);
-          await this.settlements.link(em, settlement, payment.id, ok, now, date);
+          await this.settlements.insertMany(em, fresh.map((f) => f.entity));
+          await link(em);
         });
-        settledOk.push(payment);
-      } else {
-        statusMismatch.push({ ...this.describe(payment, row.providerTrxId), our_status: payment.status, fixed_to: null });
-        await this.db.transaction((em) => this.settlements.link(em, settlement, payment.id, false, now, date));
+      } catch (error) {
+        // A concurrent run stored some of these rows first: the chunk was rolled back whole; store its new
+        // rows one by one (taking theirs), then link again.
+        if (fresh.length === 0 || !this.settlements.retryableInsertError(error)) throw error;
+        for (const { row, entity } of fresh) stored.set(row.providerTrxId, await this.settlements.insertOne(entity, row, date));
+        await this.db.transaction(link);
       }
     }
 
@@ -148,7 +204,7 @@ export class ReconciliationService {
   }
 
   /** The provider settled it, so the money moved: PENDING/EXPIRED → PAID, unless a webhook got there first. */
-  private async fix(em: EntityManager, payment: PaymentEntity, row: SettlementRow, settlement: SettlementEntity, date: string, now: Date): Promise<void> {
+  private async fix(em: EntityManager, payment: MatchedPayment, row: SettlementRow, settlement: SettlementEntity, date: string, now: Date): Promise<void> {
     await this.transitions.transition(em, {
       paymentId: payment.id,
       from: FIXABLE,
@@ -160,7 +216,7 @@ export class ReconciliationService {
     });
   }
 
-  private describe(payment: PaymentEntity, trxId: string) {
+  private describe(payment: MatchedPayment, trxId: string) {
     return { payment_id: payment.id, order_id: payment.orderId, provider_trx_id: trxId, amount: payment.amount };
   }
 
@@ -170,13 +226,31 @@ export class ReconciliationService {
     );
   }
 
-  private async paymentsByTrx(trxIds: string[]): Promise<Map<string, PaymentEntity>> {
-    const found = new Map<string, PaymentEntity>();
-    for (const part of chunks(trxIds)) {
-      const rows = await this.db.manager.find(PaymentEntity, { where: { provider: this.provider.name, providerTrxId: In(part) } });
-      for (const p of rows) found.set(p.providerTrxId!, p);
+  /** The payments of one chunk of trx ids (one IN query over ix_payments_provider_trx_id), only the columns used here. */
+  private async paymentsByTrx(trxIds: string[]): Promise<Map<string, MatchedPayment>> {
+    const found = new Map<string, MatchedPayment>();
+    if (trxIds.length === 0) return found;
+    const sql = new BatchSql(this.db.manager);
+    const col = (prop: string) => sql.col(PaymentEntity, prop);
+    const p = sql.params();
+    const rows = await sql.rows(
+      `SELECT ${MATCHED_COLUMNS.map((c) => col(c)).join(', ')} FROM ${sql.table(PaymentEntity)} WHERE ${col('provider')} = ${p.add(this.provider.name)} AND ${col('providerTrxId')} IN (${p.list(trxIds)})`,
+      p,
+    );
+    for (const raw of rows) {
+      const payment = sql.hydrate(PaymentEntity, raw) as MatchedPayment;
+      found.set(payment.providerTrxId!, payment);
     }
     return found;
+  }
+
+  private async statusesOf(em: EntityManager, ids: string[]): Promise<Map<string, PaymentStatus>> {
+    if (ids.length === 0) return new Map();
+    const sql = new BatchSql(em);
+    const col = (prop: string) => sql.col(PaymentEntity, prop);
+    const p = sql.params();
+    const rows = await sql.rows(`SELECT ${col('id')} AS id, ${col('status')} AS status FROM ${sql.table(PaymentEntity)} WHERE ${col('id')} IN (${p.list(ids)})`, p);
+    return new Map(rows.map((r) => [r.id as string, r.status as PaymentStatus]));
   }
 
   /** Payments this date's reconciliation moved to PAID (any run), with their status before. */
@@ -196,6 +270,7 @@ export class ReconciliationService {
   private async missingAtProvider(date: string, settledTrxIds: Set<string>): Promise<MissingAtProvider[]> {
     const { from, to } = jakartaDayRange(date);
     const paid = await this.db.manager.find(PaymentEntity, {
+      select: { id: true, orderId: true, providerTrxId: true, amount: true, paidAt: true },
       where: { provider: this.provider.name, status: 'PAID', paidAt: And(MoreThanOrEqual(from), LessThan(to)) },
     });
     const candidates = paid.filter((p) => !p.providerTrxId || !settledTrxIds.has(p.providerTrxId));
