@@ -81,7 +81,10 @@ export class BullJobQueue implements JobQueue {
         await q.close();
       }));
       this.closed = true;
-      await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
+      // quit() on a connection that is not ready waits behind its offline queue (Bull's queued commands)
+      // for a connection that may never come: ~10 s of retries on the command connection while Redis is
+      // down, so a SIGTERM during an outage would hang that long. Those commands can only fail anyway.
+      await Promise.all(this.connections.map((c) => (c.status === 'ready' ? c.quit().catch(() => c.disconnect()) : c.disconnect())));
     })();
     return this.closing;
   }
