@@ -33,7 +33,14 @@ export async function startApp(env: Record<string, string>, options: AppOptions 
   // Crons tick in real time against the test clock; suites trigger ticks themselves unless they set CRON_ENABLED.
   const validated = validateEnv({ LOG_LEVEL: 'silent', RATE_LIMIT_MAX: '1000000', WEBHOOK_RATE_LIMIT_MAX: '1000000', CRON_ENABLED: 'false', ...env });
   const app = await createApp(validated, options);
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // listen() runs the modules' init: without a close, a boot that fails there (a duplicate route, a
+    // worker that cannot start) leaves database pools and Redis clients open and Jest does not exit.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.getHttpServer().address() as { port: number };
   return { app, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
 }
