@@ -1,0 +1,73 @@
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from './data-source-options';
+import { Db } from './db';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
+import { Sql, SqlUnit, sqliteDatetime } from './sql';
+import { isUniqueViolation } from './unique-violation';
+
+/** The raw-SQL layer on SQLite: TypeORM's stored forms, and group commit with one savepoint per unit. */
+describe('Sql (SQLite)', () => {
+  let dataSource: DataSource;
+  let db: Db;
+  let sql: Sql;
+
+  beforeEach(async () => {
+    dataSource = new DataSource(buildDataSourceOptions({ url: 'sqlite::memory:', migrationsRun: true, sqliteSynchronous: 'NORMAL' }));
+    await dataSource.initialize();
+    db = new Db(dataSource);
+    sql = db.sql;
+  });
+  afterEach(() => dataSource.destroy());
+
+  const INSERT = 'INSERT INTO idempotency_keys (id, scope, idem_key, fingerprint, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
+  function* insertKey(id: string, key: string, at: Date): SqlUnit<number> {
+    return yield sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
+  }
+
+  it('stores dates in TypeORM’s SQLite form, so TypeORM reads them back exactly', async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    expect(sqliteDatetime(at)).toBe('2026-01-02 03:04:05.678');
+    await sql.transaction(() => insertKey('a', 'k1', at));
+    const row = await dataSource.manager.findOneByOrFail(IdempotencyKeyEntity, { id: 'a' });
+    expect(row.createdAt.toISOString()).toBe(at.toISOString());
+    const raw = await sql.get(sql.stmt('SELECT created_at FROM idempotency_keys WHERE id = ?', 'get'), ['a']);
+    expect(sql.readDate(raw!.created_at)!.toISOString()).toBe(at.toISOString());
+  });
+
+  it('commits concurrent units together; a failing one is rolled back alone and its caller gets the error', async () => {
+    const at = new Date();
+    function* twoThenFail(): SqlUnit<number> {
+      yield* insertKey('c', 'k3', at);
+      return yield* insertKey('d', 'k1', at); // duplicate (scope, key) of the first unit
+    }
+    const results = await Promise.allSettled([
+      sql.transaction(() => insertKey('a', 'k1', at)),
+      sql.transaction(twoThenFail),
+      sql.transaction(() => insertKey('b', 'k2', at)),
+      db.transaction(async (em) => em.count(IdempotencyKeyEntity)),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(results[1].status).toBe('rejected');
+    expect(isUniqueViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
+    expect(results[2]).toEqual({ status: 'fulfilled', value: 1 });
+    const ids = (await dataSource.manager.find(IdempotencyKeyEntity)).map((k) => k.id).sort();
+    expect(ids).toEqual(['a', 'b']); // 'c' went with its unit's savepoint
+  });
+
+  it('never interleaves a unit with a TypeORM transaction of Db.transaction', async () => {
+    const at = new Date();
+    const order: string[] = [];
+    const typeorm = db.transaction(async (em) => {
+      order.push('typeorm-start');
+      await em.insert(IdempotencyKeyEntity, { id: 't', scope: 's', key: 'kt', fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: at, expiresAt: at });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('typeorm-end');
+    });
+    const unit = sql.transaction(function* () {
+      order.push('unit');
+      return yield* insertKey('u', 'ku', at);
+    });
+    await Promise.all([typeorm, unit]);
+    expect(order).toEqual(['typeorm-start', 'typeorm-end', 'unit']);
+  });
+});
