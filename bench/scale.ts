@@ -11,7 +11,7 @@
  * migrated itself (it is started once first). Writes bench/scale-results.json (or scale-results.mysql.json).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -30,6 +30,22 @@ const SMALL = 10_000;
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 if (!(rows >= SMALL && rows <= 20_000_000)) throw new Error(`--rows must be ${SMALL}..20,000,000`);
 if (!['sqlite', 'mysql'].includes(dbKind)) throw new Error('--db must be sqlite or mysql');
+
+/**
+ * The build this run measures: a private copy of dist/ taken right after `npm run build`, inside the
+ * repository so that node_modules resolves. In a shared working tree a teammate's `nest build` empties
+ * and refills dist/ while a run of several minutes is still starting services and jobs from it.
+ */
+const DIST = join(ROOT, `.bench-dist-${process.pid}`);
+function snapshotDist(): void {
+  for (let attempt = 1; ; attempt++) {
+    rmSync(DIST, { recursive: true, force: true });
+    cpSync(join(ROOT, 'dist'), DIST, { recursive: true });
+    if (['src/main.js', 'src/cli/run-job.js'].every((f) => existsSync(join(DIST, f)))) return;
+    if (attempt === 5) throw new Error('dist/ is incomplete (a build running elsewhere?); run npm run build and retry');
+    spawnSync('sleep', ['3']);
+  }
+}
 
 const outFile = args.includes('--no-write') ? undefined : (argValue(args, '--out') ?? join(__dirname, dbKind === 'mysql' ? 'scale-results.mysql.json' : 'scale-results.json'));
 
@@ -174,7 +190,7 @@ async function main(): Promise<void> {
   let child: Child | undefined;
   const start = async (name: string) => {
     const port = await freePort();
-    child = await startChild({ name, script: join(ROOT, 'dist', 'src', 'main.js'), env, port, cwd: tmp, logFile: join(tmp, `${name}.log`), readyPath: '/health' });
+    child = await startChild({ name, script: join(DIST, 'src', 'main.js'), env, port, cwd: tmp, logFile: join(tmp, `${name}.log`), readyPath: '/health' });
     return child;
   };
   const stop = async () => {
@@ -183,6 +199,8 @@ async function main(): Promise<void> {
   };
   const say = (s: string) => process.stdout.write(`${s}\n`);
 
+  snapshotDist();
+  cleanups.push(async () => rmSync(DIST, { recursive: true, force: true }));
   try {
     await start('migrate');
     await stop();
@@ -322,7 +340,7 @@ function procIo(pid: number): { rchar: number } {
 /** `npm run job:x` without its build step (the bench already built). */
 function jobCommand(name: string): string | undefined {
   const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts ?? {};
-  return scripts[name]?.replace(/^npm run build\s*&&\s*/, '');
+  return scripts[name]?.replace(/^npm run build\s*&&\s*/, '').replace(/(^|\s)dist\//g, `$1${DIST}/`);
 }
 
 function runJob(env: Record<string, string>, command: string, extra: string[] = []) {
