@@ -1,7 +1,18 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { dirname } from 'node:path';
 import { Env } from '../config/env';
+
+type HelmetMiddleware = (req: unknown, res: unknown, next: (error?: Error) => void) => void;
+
+/** The helmet package @fastify/helmet itself uses (its dependency, resolved from its own location). */
+function helmetFactory(): (options: object) => HelmetMiddleware {
+  const path = require.resolve('helmet', { paths: [dirname(require.resolve('@fastify/helmet'))] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const loaded = require(path) as { default?: unknown };
+  return (loaded.default ?? loaded) as (options: object) => HelmetMiddleware;
+}
 
 /** swagger-ui's page needs its own scripts, inline styles and data: images; nothing else gets them. */
 const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'self'";
@@ -12,11 +23,19 @@ export function parseOrigins(value: string | undefined): string[] {
 
 /** Security headers (helmet) and CORS for an explicit allow-list of origins, on the Fastify instance. */
 export async function registerHttpHardening(app: NestFastifyApplication, env: Env): Promise<void> {
-  await app.register(helmet as never, {
-    global: true,
+  // Registered for its reply decorators and per-route `helmet` options, but not globally: @fastify/helmet
+  // builds helmet(options) again on every request (parses the CSP directives, ~4 % of a GET). The same
+  // helmet middleware, built once from the same options, sets the same headers on every request instead.
+  const helmetOptions = {
     // upgrade-insecure-requests would break the admin and docs pages on plain http://localhost.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-  });
+  };
+  await app.register(helmet as never, { ...helmetOptions, global: false });
+  const securityHeaders = helmetFactory()(helmetOptions);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, next) => securityHeaders(request.raw, reply.raw, next));
   const origins = parseOrigins(env.CORS_ORIGINS);
   // Bearer keys, not cookies: credentials stay off, and the origin is echoed only when it is listed.
   await app.register(cors as never, {
