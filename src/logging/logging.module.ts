@@ -2,8 +2,11 @@ import { Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { stdSerializers } from 'pino';
 import { Env } from '../config/env';
 import { REDACTED_PATHS } from './redaction';
+
+type RawRequest = IncomingMessage & { id?: string | (() => string); originalUrl?: string };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -25,9 +28,13 @@ export function requestId(req: IncomingMessage): string {
         pinoHttp: {
           level: env.LOG_LEVEL,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+          // The serializers take the raw request/response: pino-http's wrapping would first build the
+          // standard shapes (a copy of every response header per request) only for these to drop them.
+          wrapSerializers: false,
           serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            req: (req: RawRequest) => ({ id: typeof req.id === 'function' ? req.id() : req.id, method: req.method, url: req.originalUrl || req.url }),
+            res: (res: ServerResponse) => ({ statusCode: res.headersSent ? res.statusCode : null }),
+            err: stdSerializers.wrapErrorSerializer(stdSerializers.err as never),
           },
           customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
             error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
