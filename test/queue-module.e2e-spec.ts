@@ -4,6 +4,7 @@ import { BullJobQueue } from '../src/queue/bull.queue';
 import { InProcessJobQueue } from '../src/queue/in-process.queue';
 import { JOB_QUEUE, JobQueue, QUEUES } from '../src/queue/job-queue';
 import { WorkerRole } from '../src/queue/worker-role';
+import { TimedJobQueue } from '../src/queue/timed.queue';
 import { startApp } from './support/app-harness';
 import { testDatabases } from './support/databases';
 import { deleteRedisPrefix, testRedisUrl } from './support/redis';
@@ -25,7 +26,9 @@ describe.each(variants)('QueueModule (%s)', (_name, extraEnv, driverClass) => {
     const running = await startApp({ DB_URL: db.url, WORKERS: 'false', CRON_ENABLED: 'false', ...extraEnv });
     try {
       const queue = running.app.get<JobQueue>(JOB_QUEUE);
-      expect(queue).toBeInstanceOf(driverClass);
+      // The app times every job (job_duration_seconds) by wrapping the configured driver.
+      expect(queue).toBeInstanceOf(TimedJobQueue);
+      expect((queue as TimedJobQueue).driver).toBeInstanceOf(driverClass);
       expect(running.app.get(WorkerRole).enabled).toBe(false);
       let started = false;
       let finished = false;

@@ -175,6 +175,17 @@ describe.each(testDatabases())('webhooks and callbacks on %s', (_name, makeDatab
       expect(h['webhook-id']).toBe(delivery.id);
       expect(delivery).toMatchObject({ attempts: 1, lastStatusCode: 200, lastError: null, paymentStatus: 'PAID' });
 
+      const metrics = await (await fetch(`${running.baseUrl}/metrics`)).text();
+      for (const series of [
+        'webhook_events_total{outcome="accepted"}',
+        'webhook_events_total{outcome="applied"}',
+        'callback_attempts_total{outcome="delivered"}',
+        'job_duration_seconds_count{job="webhook-events"}',
+        'job_duration_seconds_count{job="callbacks"}',
+      ]) {
+        expect(metrics).toMatch(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} [1-9]`, 'm'));
+      }
+
       // The same event again: 200, and nothing at all happens.
       const again = await notify(success(p), eventId);
       expect(again.status).toBe(200);

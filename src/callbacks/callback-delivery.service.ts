@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '../common/time/clock';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
 import { CallbackDeliveryEntity } from '../database/entities/callback-delivery.entity';
+import { MetricsService } from '../metrics/metrics.service';
 import { PaymentsRepository } from '../payments/payments.repository';
 import { nextRetryDelayMs } from './callback-schedule';
 import { sendCallback } from './callback-sender';
@@ -27,6 +28,7 @@ export class CallbackDeliveryService {
     private readonly clock: Clock,
     private readonly env: Env,
     private readonly payments: PaymentsRepository,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async deliver(deliveryId: string, attempt: number): Promise<void> {
@@ -61,6 +63,7 @@ export class CallbackDeliveryService {
       allowPrivateNetworks: this.env.CALLBACK_ALLOW_PRIVATE_NETWORKS,
     });
     const outcome = await this.record(deliveryId, attempt, result, false);
+    this.metrics?.callbackAttempts.inc({ outcome: outcome === 'DELIVERED' ? 'delivered' : outcome === 'FAILED' ? 'failed' : 'retry' });
     this.logger.log(
       { deliveryId, paymentId: delivery.paymentId, attempt, statusCode: result.statusCode, durationMs: result.durationMs, outcome, error: result.error },
       'callback attempt',

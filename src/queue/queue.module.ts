@@ -1,8 +1,10 @@
 import { BeforeApplicationShutdown, Global, Inject, Logger, Module } from '@nestjs/common';
 import { Env } from '../config/env';
+import { MetricsService } from '../metrics/metrics.service';
 import { BullJobQueue } from './bull.queue';
 import { InProcessJobQueue } from './in-process.queue';
 import { JOB_QUEUE, JobQueue } from './job-queue';
+import { TimedJobQueue } from './timed.queue';
 import { WorkerRole } from './worker-role';
 
 /**
@@ -15,11 +17,13 @@ import { WorkerRole } from './worker-role';
   providers: [
     {
       provide: JOB_QUEUE,
-      inject: [Env],
-      useFactory: (env: Env): JobQueue => {
+      inject: [Env, { token: MetricsService, optional: true }],
+      useFactory: (env: Env, metrics?: MetricsService): JobQueue => {
         const logger = new Logger('JobQueue');
-        if (!env.REDIS_URL) return new InProcessJobQueue(logger);
-        return new BullJobQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger });
+        const driver = env.REDIS_URL
+          ? new BullJobQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, logger })
+          : new InProcessJobQueue(logger);
+        return metrics ? new TimedJobQueue(driver, metrics) : driver;
       },
     },
     WorkerRole,

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
 import { uuidv7 } from '../common/ids/uuid-v7';
 import { Clock } from '../common/time/clock';
 import { Db } from '../database/db';
 import { WebhookEventEntity } from '../database/entities/webhook-event.entity';
 import { isUniqueViolation } from '../database/unique-violation';
+import { MetricsService } from '../metrics/metrics.service';
 import { WebhookRejectedError } from '../providers/provider.errors';
 import { QRIS_PROVIDER, QrisProvider, WebhookRequest } from '../providers/qris-provider';
 import { JOB_QUEUE, JobQueue, QUEUES } from '../queue/job-queue';
@@ -38,6 +39,7 @@ export class WebhookIntakeService {
     private readonly clock: Clock,
     @Inject(QRIS_PROVIDER) private readonly provider: QrisProvider,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async receive(rawBody: Buffer, headers: WebhookRequest['headers']): Promise<{ duplicate: boolean }> {
@@ -48,6 +50,7 @@ export class WebhookIntakeService {
     } catch (error) {
       if (!(error instanceof WebhookRejectedError)) throw error;
       const { status, code } = REJECTIONS[error.reason];
+      this.metrics?.webhookEvents.inc({ outcome: `rejected_${error.reason}` });
       this.logger.warn({ provider: this.provider.name, reason: error.reason, detail: error.message, bytes: rawBody.length }, 'webhook rejected');
       throw new AppError(status, code, `Webhook rejected: ${error.message}.`);
     }
@@ -79,10 +82,14 @@ export class WebhookIntakeService {
         event.errorMessage,
       ]);
     } catch (error) {
-      if (isUniqueViolation(error)) return { duplicate: true };
+      if (isUniqueViolation(error)) {
+        this.metrics?.webhookEvents.inc({ outcome: 'duplicate' });
+        return { duplicate: true };
+      }
       throw error;
     }
 
+    this.metrics?.webhookEvents.inc({ outcome: 'accepted' });
     // Committed: the provider may now be told. Losing the job here (queue down) loses nothing, the
     // dispatcher re-enqueues PENDING events.
     try {

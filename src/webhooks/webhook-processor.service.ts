@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { Db } from '../database/db';
 import { PaymentEntity } from '../database/entities/payment.entity';
 import { WebhookEventEntity } from '../database/entities/webhook-event.entity';
 import { isTransientDbError } from '../database/transient-error';
+import { MetricsService } from '../metrics/metrics.service';
 import { PaymentTransitionService } from '../payments/payment-transitions.service';
 import { PaymentsRepository } from '../payments/payments.repository';
 import { CallbackOutboxService } from '../callbacks/callback-outbox.service';
@@ -18,7 +19,8 @@ const MAX_TRANSACTION_TRIES = 5;
 /** Another transaction changed the payment between our read and our compare-and-set: decide again. */
 class LostRace extends Error {}
 
-type Outcome = { applied: boolean; paymentId: string | null } | null;
+/** null: another run had already claimed the event. */
+type Outcome = { applied: boolean; paymentId: string | null; result: 'applied' | 'no_effect' | 'error' } | null;
 
 /**
  * Applies one stored webhook event. Idempotent: the event is claimed by a compare-and-set on its own
@@ -36,6 +38,7 @@ export class WebhookProcessorService {
     private readonly transitions: PaymentTransitionService,
     private readonly callbacks: CallbackOutboxService,
     @Inject(QRIS_PROVIDER) private readonly provider: QrisProvider,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async process(eventId: string): Promise<void> {
@@ -48,6 +51,7 @@ export class WebhookProcessorService {
         if ((error instanceof LostRace || isTransientDbError(error)) && attempt < MAX_TRANSACTION_TRIES) continue;
         throw error;
       }
+      if (outcome) this.metrics?.webhookEvents.inc({ outcome: outcome.result });
       if (outcome?.applied && outcome.paymentId) await this.callbacks.enqueueDue(outcome.paymentId);
       return;
     }
@@ -96,7 +100,7 @@ export class WebhookProcessorService {
         return this.reject(em, event, payment.id, decision.message, now);
       case 'no-effect':
         this.logger.log({ webhookEventId: event.id, paymentId: payment.id, reason: decision.reason }, 'webhook event has no effect');
-        return { applied: false, paymentId: payment.id };
+        return { applied: false, paymentId: payment.id, result: 'no_effect' };
       case 'transition': {
         const won = await this.transitions.transition(em, {
           paymentId: payment.id,
@@ -112,7 +116,7 @@ export class WebhookProcessorService {
         });
         if (!won) throw new LostRace();
         this.logger.log({ webhookEventId: event.id, paymentId: payment.id, to: decision.to, event: decision.event }, 'webhook applied');
-        return { applied: true, paymentId: payment.id };
+        return { applied: true, paymentId: payment.id, result: 'applied' };
       }
     }
   }
@@ -123,6 +127,6 @@ export class WebhookProcessorService {
       await this.payments.insertLog(em, paymentId, 'ERROR', { stage: 'webhook', webhook_event_id: event.id, event_id: event.eventId, reason: message }, now);
     }
     this.logger.warn({ webhookEventId: event.id, paymentId, reason: message }, 'webhook event rejected');
-    return { applied: false, paymentId };
+    return { applied: false, paymentId, result: 'error' };
   }
 }
