@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { Clock } from '../common/time/clock';
 import { Db } from '../database/db';
-import { PaymentEntity } from '../database/entities/payment.entity';
+import { Row, SqlUnit } from '../database/sql';
+import { PAYMENT_COLUMNS, mapPaymentRow } from '../payments/payment-row';
+import { PaymentStatus } from '../payments/payment-state';
 import { WebhookEventEntity } from '../database/entities/webhook-event.entity';
 import { isTransientDbError } from '../database/transient-error';
 import { MetricsService } from '../metrics/metrics.service';
@@ -20,7 +21,13 @@ const MAX_TRANSACTION_TRIES = 5;
 class LostRace extends Error {}
 
 /** null: another run had already claimed the event. */
-type Outcome = { applied: boolean; paymentId: string | null; result: 'applied' | 'no_effect' | 'error' } | null;
+type Outcome = { applied: boolean; paymentId: string | null; result: 'applied' | 'no_effect' | 'error'; to?: PaymentStatus; log: () => void } | null;
+type Decided = Outcome;
+
+const CLAIM_EVENT = "UPDATE webhook_events SET status = 'OK', processed_at = ?, error_message = NULL WHERE id = ? AND status = 'PENDING'";
+const SELECT_EVENT = 'SELECT id, provider, event_id, notification FROM webhook_events WHERE id = ?';
+const SELECT_PAYMENT_BY_TRX = `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE provider_trx_id = ? AND provider = ?`;
+const REJECT_EVENT = "UPDATE webhook_events SET status = 'ERROR', error_message = ? WHERE id = ?";
 
 /**
  * Applies one stored webhook event. Idempotent: the event is claimed by a compare-and-set on its own
@@ -46,11 +53,13 @@ export class WebhookProcessorService {
     for (let attempt = 1; ; attempt++) {
       let outcome: Outcome;
       try {
-        outcome = await this.db.transaction((em) => this.processIn(em, eventId, confirmed));
+        outcome = await this.db.sql.transaction(() => this.processUnit(eventId, this.clock.now(), confirmed));
       } catch (error) {
         if ((error instanceof LostRace || isTransientDbError(error)) && attempt < MAX_TRANSACTION_TRIES) continue;
         throw error;
       }
+      outcome?.log();
+      if (outcome?.to) this.metrics?.paymentTransitions.inc({ to: outcome.to });
       if (outcome) this.metrics?.webhookEvents.inc({ outcome: outcome.result });
       if (outcome?.applied && outcome.paymentId) await this.callbacks.enqueueDue(outcome.paymentId);
       return;
@@ -73,36 +82,41 @@ export class WebhookProcessorService {
     return { ...claimed, status: remote.status, amount: remote.amount ?? claimed.amount, ref_no: remote.refNo ?? claimed.ref_no };
   }
 
-  private async processIn(em: EntityManager, eventId: string, confirmed?: WebhookNotification): Promise<Outcome> {
-    const now = this.clock.now();
+  /**
+   * The claim, the lookups and the change as one unit of the SQL layer (group-committed on SQLite, one
+   * pooled transaction elsewhere). Throwing LostRace rolls the whole unit back, the claim included.
+   * Log lines are written by the caller after the commit.
+   */
+  private *processUnit(eventId: string, now: Date, confirmed?: WebhookNotification): SqlUnit<Decided> {
+    const sql = this.db.sql;
     // Claim first: on MySQL/PostgreSQL a concurrent run of the same event waits on this row and then
     // finds it no longer PENDING; on SQLite transactions are serial anyway.
-    const claim = await em
-      .createQueryBuilder()
-      .update(WebhookEventEntity)
-      .set({ status: 'OK', processedAt: now, errorMessage: null })
-      .where('id = :id', { id: eventId })
-      .andWhere('status = :pending', { pending: 'PENDING' })
-      .execute();
-    if ((claim.affected ?? 0) !== 1) return null;
+    const claimed: number = yield sql.op(sql.stmt(CLAIM_EVENT, 'run'), [sql.dateParam(now), eventId]);
+    if (claimed !== 1) return null;
 
-    const event = await em.findOneOrFail(WebhookEventEntity, { where: { id: eventId } });
-    const notification = confirmed ?? (event.notification as WebhookNotification | null);
-    if (!notification) return this.reject(em, event, null, 'the event has no notification to apply', now);
+    const row: Row = yield sql.op(sql.stmt(SELECT_EVENT, 'get'), [eventId]);
+    const event = { id: row.id as string, eventId: row.event_id as string, provider: row.provider as string };
+    const notification = confirmed ?? sql.readJson<WebhookNotification>(row.notification);
+    if (!notification) return yield* this.rejectUnit(event, null, 'the event has no notification to apply', now);
 
-    const payment = await em.findOne(PaymentEntity, { where: { providerTrxId: notification.trx_id, provider: event.provider } });
-    if (!payment) return this.reject(em, event, null, 'no payment has this provider_trx_id', now);
+    const paymentRow: Row | undefined = yield sql.op(sql.stmt(SELECT_PAYMENT_BY_TRX, 'get'), [notification.trx_id, event.provider]);
+    if (!paymentRow) return yield* this.rejectUnit(event, null, 'no payment has this provider_trx_id', now);
+    const payment = mapPaymentRow(sql, paymentRow);
 
     const decision = decideWebhook(payment, notification);
     const context = { webhook_event_id: event.id, event_id: event.eventId, provider: event.provider, ...(confirmed ? { confirmed_by_status_query: true } : {}) };
     switch (decision.kind) {
       case 'reject':
-        return this.reject(em, event, payment.id, decision.message, now);
+        return yield* this.rejectUnit(event, payment.id, decision.message, now);
       case 'no-effect':
-        this.logger.log({ webhookEventId: event.id, paymentId: payment.id, reason: decision.reason }, 'webhook event has no effect');
-        return { applied: false, paymentId: payment.id, result: 'no_effect' };
+        return {
+          applied: false,
+          paymentId: payment.id,
+          result: 'no_effect',
+          log: () => this.logger.log({ webhookEventId: event.id, paymentId: payment.id, reason: decision.reason }, 'webhook event has no effect'),
+        };
       case 'transition': {
-        const won = await this.transitions.transition(em, {
+        const won: boolean = yield* this.transitions.unit({
           paymentId: payment.id,
           from: [decision.from],
           to: decision.to,
@@ -115,18 +129,28 @@ export class WebhookProcessorService {
           now,
         });
         if (!won) throw new LostRace();
-        this.logger.log({ webhookEventId: event.id, paymentId: payment.id, to: decision.to, event: decision.event }, 'webhook applied');
-        return { applied: true, paymentId: payment.id, result: 'applied' };
+        return {
+          applied: true,
+          paymentId: payment.id,
+          result: 'applied',
+          to: decision.to,
+          log: () => this.logger.log({ webhookEventId: event.id, paymentId: payment.id, to: decision.to, event: decision.event }, 'webhook applied'),
+        };
       }
     }
   }
 
-  private async reject(em: EntityManager, event: WebhookEventEntity, paymentId: string | null, message: string, now: Date): Promise<Outcome> {
-    await em.update(WebhookEventEntity, { id: event.id }, { status: 'ERROR', errorMessage: message.slice(0, 1024) });
+  private *rejectUnit(event: { id: string; eventId: string }, paymentId: string | null, message: string, now: Date): SqlUnit<Decided> {
+    const sql = this.db.sql;
+    yield sql.op(sql.stmt(REJECT_EVENT, 'run'), [message.slice(0, 1024), event.id]);
     if (paymentId) {
-      await this.payments.insertLog(em, paymentId, 'ERROR', { stage: 'webhook', webhook_event_id: event.id, event_id: event.eventId, reason: message }, now);
+      yield* this.payments.insertLogUnit(paymentId, 'ERROR', { stage: 'webhook', webhook_event_id: event.id, event_id: event.eventId, reason: message }, now);
     }
-    this.logger.warn({ webhookEventId: event.id, paymentId, reason: message }, 'webhook event rejected');
-    return { applied: false, paymentId, result: 'error' };
+    return {
+      applied: false,
+      paymentId,
+      result: 'error',
+      log: () => this.logger.warn({ webhookEventId: event.id, paymentId, reason: message }, 'webhook event rejected'),
+    };
   }
 }
