@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { safeEqual } from '../../common/crypto/hmac';
 import { WebhookRejectedError } from '../provider.errors';
+import { parseJsonObjectBody } from '../webhook-body';
 import { ParsedWebhook, WebhookRequest } from '../qris-provider';
 import { mapMidtransStatus, midtransAmount, midtransRefNo } from './midtrans.mapping';
 
@@ -29,14 +30,7 @@ const text = (fields: Record<string, unknown>, key: string, max = 191): string =
  */
 export function parseMidtransWebhook(request: WebhookRequest, serverKey: string, now: Date): ParsedWebhook {
   void now; // no timestamp in the scheme (see above)
-  let body: unknown;
-  try {
-    body = JSON.parse(request.rawBody.toString('utf8'));
-  } catch {
-    throw new WebhookRejectedError('malformed', 'body is not valid JSON');
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new WebhookRejectedError('malformed', 'body must be a JSON object');
-  const fields = body as Record<string, unknown>;
+  const fields = parseJsonObjectBody(request.rawBody);
 
   const signature = fields.signature_key;
   if (typeof signature !== 'string' || signature.length === 0) throw new WebhookRejectedError('signature', 'missing signature_key');

@@ -1,6 +1,7 @@
 import { tryParseRupiah } from '../../common/money/rupiah';
 import { verifyHmacSha256Hex } from '../../common/crypto/hmac';
 import { WebhookRejectedError } from '../provider.errors';
+import { parseJsonObjectBody } from '../webhook-body';
 import { ParsedWebhook, ProviderPaymentStatus, WebhookRequest } from '../qris-provider';
 import { assertFreshTimestamp, headerValue } from '../webhook-timestamp';
 
@@ -31,14 +32,7 @@ export function parseMockWebhook(request: WebhookRequest, settings: MockWebhookS
   const eventId = headerValue(request.headers, 'x-event-id')?.trim();
   if (!eventId || eventId.length > 191) throw new WebhookRejectedError('malformed', 'X-Event-Id must be 1-191 characters');
 
-  let body: unknown;
-  try {
-    body = JSON.parse(request.rawBody.toString('utf8'));
-  } catch {
-    throw new WebhookRejectedError('malformed', 'body is not valid JSON');
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new WebhookRejectedError('malformed', 'body must be a JSON object');
-  const fields = body as Record<string, unknown>;
+  const fields = parseJsonObjectBody(request.rawBody);
 
   const trxId = fields.trx_id;
   if (typeof trxId !== 'string' || trxId.length < 1 || trxId.length > 128) {

@@ -2,6 +2,7 @@ import { KeyObject } from 'node:crypto';
 import { safeEqual } from '../../common/crypto/hmac';
 import { jakartaDate } from '../../common/time/jakarta-time';
 import { WebhookRejectedError } from '../provider.errors';
+import { parseJsonObjectBody } from '../webhook-body';
 import { ParsedWebhook, WebhookRequest } from '../qris-provider';
 import { assertFreshTimestamp, headerValue } from '../webhook-timestamp';
 import { fromSnapAmount, mapSnapStatus } from './snap.mapping';
@@ -41,7 +42,7 @@ export function parseSnapWebhook(request: WebhookRequest, settings: SnapWebhookS
   const externalId = headerValue(request.headers, 'x-external-id')?.trim();
   if (!externalId || externalId.length > 36) throw new WebhookRejectedError('malformed', 'X-EXTERNAL-ID must be 1-36 characters');
 
-  const body = parseBody(request.rawBody);
+  const body = parseJsonObjectBody(request.rawBody);
   const trxId = body.originalReferenceNo;
   if (typeof trxId !== 'string' || trxId.length < 1 || trxId.length > MAX_ID) {
     throw new WebhookRejectedError('malformed', 'originalReferenceNo must be a string of 1-128 characters');
@@ -93,15 +94,4 @@ function verifySignature(request: WebhookRequest, verification: SnapNotifyVerifi
   if (!verifyTokenSignature(verification.publicKey, verification.clientId, timestamp, signature)) {
     throw new WebhookRejectedError('signature', 'X-SIGNATURE does not verify with the provider public key');
   }
-}
-
-function parseBody(raw: Buffer): Record<string, unknown> {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new WebhookRejectedError('malformed', 'body is not valid JSON');
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new WebhookRejectedError('malformed', 'body must be a JSON object');
-  return body as Record<string, unknown>;
 }

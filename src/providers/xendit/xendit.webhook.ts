@@ -1,5 +1,6 @@
 import { safeEqual } from '../../common/crypto/hmac';
 import { WebhookRejectedError } from '../provider.errors';
+import { parseJsonObjectBody } from '../webhook-body';
 import { ParsedWebhook, WebhookRequest } from '../qris-provider';
 import { assertFreshTimestamp, headerValue } from '../webhook-timestamp';
 import { mapXenditStatus, xenditAmount } from './xendit.mapping';
@@ -32,14 +33,7 @@ export function parseXenditWebhook(request: WebhookRequest, settings: XenditWebh
   if (!token) throw new WebhookRejectedError('signature', 'missing x-callback-token header');
   if (!safeEqual(token.trim(), settings.callbackToken.trim())) throw new WebhookRejectedError('signature', 'x-callback-token does not match');
 
-  let body: unknown;
-  try {
-    body = JSON.parse(request.rawBody.toString('utf8'));
-  } catch {
-    throw new WebhookRejectedError('malformed', 'body is not valid JSON');
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new WebhookRejectedError('malformed', 'body must be a JSON object');
-  const fields = body as Record<string, unknown>;
+  const fields = parseJsonObjectBody(request.rawBody);
   if (fields.created !== undefined) assertFreshTimestamp(String(fields.created), request.receivedAt, settings.toleranceSeconds);
   if (fields.event !== 'qr.payment') throw new WebhookRejectedError('malformed', 'event must be qr.payment');
   const data = fields.data;
