@@ -1,18 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { buildDynamicQris, MerchantCriteria } from '../../qris/qris-codec';
+import { buildDynamicQris, DynamicQrisInput } from '../../qris/qris-codec';
 import { ProviderError } from '../provider.errors';
 import { CreateQrRequest, CreatedQr, ParsedWebhook, QrisProvider, SettlementRow, WebhookRequest } from '../qris-provider';
 import { MockWebhookSettings, parseMockWebhook } from './mock.webhook';
 import { MockSettlementOptions, buildMockSettlement } from './mock.settlement';
 
-export interface MockMerchantSettings {
-  merchantName: string;
-  merchantCity: string;
-  postalCode: string;
-  nmid: string;
-  mcc: string;
-  merchantCriteria: MerchantCriteria;
-}
+/** The merchant printed in the mock's QR (from QRIS_* variables). */
+export type MockMerchantSettings = Pick<
+  DynamicQrisInput,
+  'merchantName' | 'merchantCity' | 'postalCode' | 'nmid' | 'mcc' | 'merchantCriteria'
+>;
 
 /**
  * Test-mode order ids, like a card network's test card numbers: an order id containing
