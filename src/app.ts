@@ -57,8 +57,9 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
   fastify.removeContentTypeParser('text/plain');
   // Routes marked @RouteConfig(RAW_BODY) (POST /webhooks/qris) get the exact bytes for HMAC checks.
   installRawBodyForMarkedRoutes(app);
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    done();
   });
   await registerHttpHardening(app, env);
   app.get(MetricsService).instrument(fastify);

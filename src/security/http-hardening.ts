@@ -47,8 +47,8 @@ export async function registerHttpHardening(app: NestFastifyApplication, env: En
     maxAge: 600,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (request.url === '/docs' || request.url.startsWith('/docs/')) reply.header('Content-Security-Policy', DOCS_CSP);
-    return payload;
+    done(null, payload);
   });
 }
