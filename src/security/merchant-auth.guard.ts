@@ -23,9 +23,12 @@ export function parseMerchantKeys(value: string | undefined): string[] {
 @Injectable()
 export class MerchantAuthGuard implements CanActivate {
   private readonly keys: string[];
+  /** merchantScope of each key, computed once (not a SHA-256 per request). */
+  private readonly scopes: Map<string, string>;
 
   constructor(env: Env) {
     this.keys = parseMerchantKeys(env.MERCHANT_API_KEYS);
+    this.scopes = new Map(this.keys.map((key) => [key, merchantScope(key)]));
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -41,7 +44,7 @@ export class MerchantAuthGuard implements CanActivate {
         'WWW-Authenticate': match ? 'Bearer error="invalid_token"' : 'Bearer',
       });
     }
-    request.merchantScope = merchantScope(matched);
+    request.merchantScope = this.scopes.get(matched) ?? merchantScope(matched);
     return true;
   }
 }
