@@ -37,6 +37,12 @@ export interface ParsedWebhook {
   amount: number;
   status: ProviderPaymentStatus;
   refNo: string | null;
+  /**
+   * Our payment id as the provider echoes it (the reference we sent at create time), where its
+   * notification carries one. Processing refuses the event if it names another payment than the one
+   * found by trx_id, so a genuine notification cannot be pointed at someone else's transaction.
+   */
+  paymentRef?: string | null;
   /** The verified body, stored in webhook_events. */
   payload: Record<string, unknown>;
 }

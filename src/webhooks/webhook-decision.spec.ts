@@ -2,8 +2,8 @@ import { PAYMENT_STATUSES, PaymentStatus } from '../payments/payment-state';
 import { ProviderPaymentStatus } from '../providers/qris-provider';
 import { decideWebhook } from './webhook-decision';
 
-const payment = (status: PaymentStatus) => ({ orderId: 'INV-1', amount: 150000, status });
-const note = (status: ProviderPaymentStatus, extra: Partial<{ amount: number; order_id: string | null }> = {}) => ({
+const payment = (status: PaymentStatus) => ({ id: 'PAY-1', orderId: 'INV-1', amount: 150000, status });
+const note = (status: ProviderPaymentStatus, extra: Partial<{ amount: number; order_id: string | null; payment_ref: string | null }> = {}) => ({
   trx_id: 'T1', order_id: 'INV-1', amount: 150000, status, ref_no: 'R1', ...extra,
 });
 
@@ -19,6 +19,15 @@ describe('decideWebhook', () => {
       expect(decideWebhook(payment(status), note('PAID', { order_id: 'INV-2' })).kind).toBe('reject');
     }
     expect(decideWebhook(payment('PENDING'), note('PAID', { order_id: null })).kind).toBe('transition');
+  });
+
+  it('rejects a notification whose provider reference names another payment (a replayed genuine one)', () => {
+    expect(decideWebhook(payment('PENDING'), note('PAID', { order_id: null, payment_ref: 'PAY-2' }))).toEqual({
+      kind: 'reject',
+      message: 'the provider reference does not name this payment',
+    });
+    expect(decideWebhook(payment('PENDING'), note('PAID', { order_id: null, payment_ref: 'PAY-1' })).kind).toBe('transition');
+    expect(decideWebhook(payment('PENDING'), note('PAID', { order_id: null, payment_ref: null })).kind).toBe('transition');
   });
 
   it('never moves a payment to PAID from CREATED or FAILED, and leaves PAID/REFUNDED alone', () => {

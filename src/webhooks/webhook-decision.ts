@@ -2,6 +2,7 @@ import type { PaymentStatus } from '../payments/payment-state';
 import type { WebhookNotification } from './webhook-notification';
 
 export interface PaymentFacts {
+  id: string;
   orderId: string;
   amount: number;
   status: PaymentStatus;
@@ -18,6 +19,9 @@ export type WebhookDecision =
  * database. The amount and order must match exactly: a mismatch never moves money-state.
  */
 export function decideWebhook(payment: PaymentFacts, n: WebhookNotification): WebhookDecision {
+  if (n.payment_ref && n.payment_ref !== payment.id) {
+    return { kind: 'reject', message: 'the provider reference does not name this payment' };
+  }
   if (n.order_id !== null && n.order_id !== payment.orderId) {
     return { kind: 'reject', message: 'order_id does not match the payment' };
   }

@@ -8,8 +8,17 @@ export interface WebhookNotification {
   amount: number;
   status: ProviderPaymentStatus;
   ref_no: string | null;
+  /** Our payment id as the provider echoed it; absent on events stored before it existed. */
+  payment_ref?: string | null;
 }
 
 export function toNotification(parsed: ParsedWebhook): WebhookNotification {
-  return { trx_id: parsed.trxId, order_id: parsed.orderId, amount: parsed.amount, status: parsed.status, ref_no: parsed.refNo };
+  return {
+    trx_id: parsed.trxId,
+    order_id: parsed.orderId,
+    amount: parsed.amount,
+    status: parsed.status,
+    ref_no: parsed.refNo,
+    payment_ref: parsed.paymentRef ?? null,
+  };
 }

@@ -139,9 +139,9 @@ describe.each(testDatabases())('SNAP providers end to end on %s', (_name, makeDa
       body: { responseCode: '2005100', latestTransactionStatus: status, amount: { value: `${amount}.00`, currency: 'IDR' }, paidTime: '2025-10-26T11:40:00+07:00', additionalInfo: { rrn: 'RRN-FROM-QUERY' } },
     });
     let externalId = 800000000000;
-    const notifyPaid = (p: { provider_trx_id: string; amount: number }) =>
+    const notifyPaid = (p: { payment_id: string; provider_trx_id: string; amount: number }) =>
       send(
-        nicepayNotification(notifyBody({ originalReferenceNo: p.provider_trx_id, amount: { value: `${p.amount}.00`, currency: 'IDR' } }), ctx.clock.now(), nicepayKeys.privateKey, {
+        nicepayNotification(notifyBody({ originalReferenceNo: p.provider_trx_id, originalPartnerReferenceNo: p.payment_id, amount: { value: `${p.amount}.00`, currency: 'IDR' } }), ctx.clock.now(), nicepayKeys.privateKey, {
           externalId: String(++externalId),
         }),
       );

@@ -59,6 +59,7 @@ export function parseMidtransWebhook(request: WebhookRequest, serverKey: string,
     // Midtrans's order_id is our payment id, not the merchant's order id (midtrans.mapping.ts), so it is
     // not offered for the order_id comparison.
     orderId: null,
+    paymentRef: orderId,
     amount,
     status,
     refNo: midtransRefNo(fields),

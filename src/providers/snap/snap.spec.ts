@@ -158,6 +158,7 @@ describe('SNAP notifications: DOKU (HMAC-SHA512 with our client secret)', () => 
       eventId: '41421012345600001:2025-10-26',
       trxId: 'A120240521100000123456',
       orderId: null,
+      paymentRef: 'ORD-8F3K2Q',
       amount: 25000,
       status: 'PAID',
       refNo: '414210123456',

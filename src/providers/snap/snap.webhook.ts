@@ -60,6 +60,7 @@ export function parseSnapWebhook(request: WebhookRequest, settings: SnapWebhookS
     trxId,
     // originalPartnerReferenceNo carries our payment id, not the merchant's order id; it stays in payload.
     orderId: null,
+    paymentRef: typeof body.originalPartnerReferenceNo === 'string' ? body.originalPartnerReferenceNo : null,
     amount,
     status: mapSnapStatus(body.latestTransactionStatus),
     refNo,

@@ -53,6 +53,7 @@ export function parseXenditWebhook(request: WebhookRequest, settings: XenditWebh
     trxId,
     // reference_id is our payment id, not the merchant's order id (xendit.mapping.ts).
     orderId: null,
+    paymentRef: typeof payment.reference_id === 'string' ? payment.reference_id : null,
     amount,
     status: mapXenditStatus(payment.status),
     refNo: typeof receipt === 'string' && receipt.length > 0 && receipt.length <= 128 ? receipt : null,
