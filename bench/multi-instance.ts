@@ -16,6 +16,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
+import { mockWebhookHeaders } from '../src/providers/mock/mock.webhook';
 import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -143,12 +144,7 @@ function signedWebhook(o: Order, eventId: string) {
   const body = JSON.stringify({ trx_id: o.trxId, order_id: o.orderId, amount: o.amount, status: 'SUCCESS', ref_no: `REF${o.i}` });
   return {
     body,
-    headers: {
-      'content-type': 'application/json',
-      'x-signature': createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex'),
-      'x-timestamp': String(Math.floor(Date.now() / 1000)),
-      'x-event-id': eventId,
-    },
+    headers: mockWebhookHeaders(WEBHOOK_SECRET, body, eventId, Math.floor(Date.now() / 1000)),
   };
 }
 

@@ -12,7 +12,8 @@
  * Everything runs on 127.0.0.1. The service is dist/src/main.js (npm run build first), with its shipped
  * defaults except RATE_LIMIT_MAX (raised so the limiter does not answer 429) and a fresh database.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { mockWebhookHeaders } from '../src/providers/mock/mock.webhook';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,12 +92,7 @@ function signedWebhook(p: PaymentRef): { headers: Record<string, string>; body: 
   const body = JSON.stringify({ trx_id: p.trxId, order_id: p.orderId, amount: p.amount, status: 'SUCCESS', ref_no: `REF${p.trxId.slice(-12)}` });
   return {
     body,
-    headers: {
-      'content-type': 'application/json',
-      'x-signature': createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex'),
-      'x-timestamp': String(Math.floor(Date.now() / 1000)),
-      'x-event-id': `evt-${randomUUID()}`,
-    },
+    headers: mockWebhookHeaders(WEBHOOK_SECRET, body, `evt-${randomUUID()}`, Math.floor(Date.now() / 1000)),
   };
 }
 

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { hmacSha256Hex } from '../src/common/crypto/hmac';
 import { DEV_WEBHOOK_SECRET } from '../src/config/env';
+import { mockWebhookHeaders } from '../src/providers/mock/mock.webhook';
 
 function main(argv: string[]): number {
   const args = [...argv];
@@ -28,8 +28,9 @@ function main(argv: string[]): number {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const secret = process.env.PROVIDER_WEBHOOK_SECRET?.trim() || DEV_WEBHOOK_SECRET;
   const port = process.env.PORT?.trim() || '9000';
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = hmacSha256Hex(secret, Buffer.from(body, 'utf8'));
+  const headers = mockWebhookHeaders(secret, body, eventId, Math.floor(Date.now() / 1000));
+  const signature = headers['x-signature'];
+  const timestamp = headers['x-timestamp'];
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
   process.stdout.write(

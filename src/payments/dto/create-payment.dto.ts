@@ -6,7 +6,6 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  Length,
   Matches,
   Max,
   MaxLength,
@@ -71,10 +70,4 @@ export class CreatePaymentDto {
   @Min(1)
   @Max(1440)
   expiry_minutes?: number;
-}
-
-export class IdempotencyKeyHeader {
-  @IsString()
-  @Length(1, 255)
-  key: string;
 }

@@ -1,5 +1,5 @@
 import { tryParseRupiah } from '../../common/money/rupiah';
-import { verifyHmacSha256Hex } from '../../common/crypto/hmac';
+import { hmacSha256Hex, verifyHmacSha256Hex } from '../../common/crypto/hmac';
 import { WebhookRejectedError } from '../provider.errors';
 import { parseJsonObjectBody } from '../webhook-body';
 import { ParsedWebhook, ProviderPaymentStatus, WebhookRequest } from '../qris-provider';
@@ -59,5 +59,18 @@ export function parseMockWebhook(request: WebhookRequest, settings: MockWebhookS
     status,
     refNo: (refNo as string | undefined) ?? null,
     payload: fields,
+  };
+}
+
+/**
+ * The headers a mock-provider notification carries, for tools that play the provider (npm run
+ * sign-webhook, the benchmarks): the counterpart of parseMockWebhook.
+ */
+export function mockWebhookHeaders(secret: string, body: string, eventId: string, unixSeconds: number): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'x-signature': hmacSha256Hex(secret, Buffer.from(body, 'utf8')),
+    'x-timestamp': String(unixSeconds),
+    'x-event-id': eventId,
   };
 }
