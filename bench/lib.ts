@@ -2,7 +2,7 @@
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -38,37 +38,39 @@ export interface Child {
 
 /**
  * Starts `node <nodeArgs> <script>` with the given environment, its output to logFile, and waits (at
- * most 60 s) until GET <readyPath> answers 200.
+ * most 60 s) until it is ready: GET <readyPath> on <port> answers 200, or, for a process without a port
+ * (a worker), its log contains <readyLogLine>.
  */
 export async function startChild(options: {
   name: string;
   script: string;
   nodeArgs?: string[];
   env: Record<string, string>;
-  port: number;
   cwd: string;
   logFile: string;
-  readyPath: string;
-}): Promise<Child> {
+} & ({ port: number; readyPath: string } | { readyLogLine: string })): Promise<Child> {
   const out = createWriteStream(options.logFile);
   await new Promise((r) => out.once('open', r));
   const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', ...options.env, PORT: String(options.port) },
+    env: { PATH: process.env.PATH ?? '', ...options.env, ...('port' in options ? { PORT: String(options.port) } : {}) },
     stdio: ['ignore', out, out],
   });
   let exited = false;
   const exit = new Promise<void>((r) => proc.once('exit', () => ((exited = true), r())));
-  const baseUrl = `http://${HOST}:${options.port}`;
+  const baseUrl = 'port' in options ? `http://${HOST}:${options.port}` : '';
+  const ready = async (): Promise<boolean> => {
+    if (!('port' in options)) return existsSync(options.logFile) && readFileSync(options.logFile, 'utf8').includes(options.readyLogLine);
+    try {
+      return (await fetch(baseUrl + options.readyPath)).status === 200;
+    } catch {
+      return false; // not listening yet
+    }
+  };
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(`${options.name} exited during start; see ${options.logFile}:\n${tail(options.logFile)}`);
-    try {
-      const res = await fetch(baseUrl + options.readyPath);
-      if (res.status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
+    if (await ready()) break;
     if (Date.now() > deadline) throw new Error(`${options.name} did not become ready in 60 s; see ${options.logFile}`);
     await sleep(100);
   }

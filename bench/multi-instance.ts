@@ -14,10 +14,9 @@
  * same Idempotency-Key, and to A and B without one. Every 5th order's callbacks get a 500 on their first
  * attempt (the retry must deliver them, with the same webhook-id).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mockWebhookHeaders } from '../src/providers/mock/mock.webhook';
-import { cpSync, createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,31 +69,8 @@ interface Order {
 }
 
 /** A worker process has no port: ready when its log says so. */
-async function startWorker(name: string, env: Record<string, string>, cwd: string, logFile: string): Promise<Child> {
-  const out = createWriteStream(logFile);
-  await new Promise((r) => out.once('open', r));
-  const proc: ChildProcess = spawn(process.execPath, [join(DIST, 'src', 'worker.js')], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', out, out] });
-  let exited = false;
-  const exit = new Promise<void>((r) => proc.once('exit', () => ((exited = true), r())));
-  const deadline = Date.now() + 60_000;
-  while (!(existsSync(logFile) && readFileSync(logFile, 'utf8').includes('worker started'))) {
-    if (exited) throw new Error(`${name} exited during start; see ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
-    if (Date.now() > deadline) throw new Error(`${name} did not start in 60 s; see ${logFile}`);
-    await sleep(200);
-  }
-  return {
-    name,
-    proc,
-    baseUrl: '',
-    logFile,
-    async stop() {
-      if (exited) return;
-      proc.kill('SIGINT');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-      await exit;
-      clearTimeout(timer);
-    },
-  };
+function startWorker(name: string, env: Record<string, string>, cwd: string, logFile: string): Promise<Child> {
+  return startChild({ name, script: join(DIST, 'src', 'worker.js'), env, cwd, logFile, readyLogLine: 'worker started' });
 }
 
 interface Received {
