@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Env } from '../config/env';
 import { buildDataSourceOptions } from './data-source-options';
 import { Db } from './db';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 
 @Global()
 @Module({
@@ -17,7 +18,7 @@ import { Db } from './db';
         }),
     }),
   ],
-  providers: [Db],
+  providers: [Db, SqliteCheckpointer],
   exports: [Db],
 })
 export class DatabaseModule {}
