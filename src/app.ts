@@ -6,7 +6,8 @@ import { AppModule, AppOptions } from './app.module';
 import { AppError, FieldError } from './common/errors/app-error';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { Env } from './config/env';
-import { requestId } from './logging/logging.module';
+import { LogSinks, requestId } from './logging/logging.module';
+import { installRequestLog } from './logging/request-log';
 import { MetricsService } from './metrics/metrics.service';
 import { setupOpenApi } from './openapi/openapi';
 import { registerHttpHardening } from './security/http-hardening';
@@ -61,6 +62,7 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
     reply.header('X-Request-Id', request.id);
     done();
   });
+  installRequestLog(fastify, app.get(LogSinks).requests);
   await registerHttpHardening(app, env);
   app.get(MetricsService).instrument(fastify);
   setupOpenApi(app);

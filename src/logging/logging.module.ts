@@ -1,12 +1,10 @@
 import { Module } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import { stdSerializers } from 'pino';
+import pino, { Logger as PinoLogger } from 'pino';
 import { Env } from '../config/env';
 import { REDACTED_PATHS } from './redaction';
-
-type RawRequest = IncomingMessage & { id?: string | (() => string); originalUrl?: string };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -17,30 +15,37 @@ export function requestId(req: IncomingMessage): string {
 }
 
 /**
- * JSON lines through nestjs-pino, one per request with its request id. Requests are logged as method,
- * URL and id only: headers and bodies (signatures, API keys, QR payloads) never reach the log.
+ * The two pino loggers of a process, writing JSON lines to one synchronous stdout destination (a line is
+ * written before the call returns, so a crash loses none).
+ * - `app`: everything the code logs through Nest's Logger (nestjs-pino), with the secret-bearing paths of
+ *   REDACTED_PATHS censored wherever a call puts them.
+ * - `requests`: the one line per HTTP request (see request-log.ts). Its fields are built by our hook from
+ *   the method, URL, request id and status alone (never headers or bodies), so it skips the redaction
+ *   pass, which otherwise walks every key of every line.
+ */
+export class LogSinks {
+  readonly app: PinoLogger;
+  readonly requests: PinoLogger;
+
+  constructor(level: string) {
+    const destination = pino.destination({ dest: 1, sync: true });
+    this.app = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+    this.requests = pino({ level }, destination);
+  }
+}
+
+/**
+ * JSON lines through nestjs-pino for application logs. nestjs-pino's per-request middleware (pino-http
+ * behind Nest's middleware layer, plus an AsyncLocalStorage scope that puts a hook on every promise) is
+ * not mounted: request lines come from a Fastify onResponse hook instead (installRequestLog), and the
+ * places that log inside a request (ProblemFilter) name the request id themselves.
  */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [Env],
-      useFactory: (env: Env) => ({
-        pinoHttp: {
-          level: env.LOG_LEVEL,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          // The serializers take the raw request/response: pino-http's wrapping would first build the
-          // standard shapes (a copy of every response header per request) only for these to drop them.
-          wrapSerializers: false,
-          serializers: {
-            req: (req: RawRequest) => ({ id: typeof req.id === 'function' ? req.id() : req.id, method: req.method, url: req.originalUrl || req.url }),
-            res: (res: ServerResponse) => ({ statusCode: res.headersSent ? res.statusCode : null }),
-            err: stdSerializers.wrapErrorSerializer(stdSerializers.err as never),
-          },
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-            error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
-        },
-      }),
+      providers: [{ provide: LogSinks, inject: [Env], useFactory: (env: Env) => new LogSinks(env.LOG_LEVEL) }],
+      inject: [LogSinks],
+      useFactory: (sinks: LogSinks) => ({ pinoHttp: { logger: sinks.app }, forRoutes: [] }),
     }),
   ],
 })
