@@ -7,6 +7,8 @@ export interface TlvField {
 
 /** EMV lengths count characters; we count Unicode code points on both sides so they agree. */
 export function charLength(s: string): number {
+  // Only astral characters (surrogate pairs) make the two counts differ; most payloads have none.
+  if (!/[\uD800-\uDBFF]/.test(s)) return s.length;
   return Array.from(s).length;
 }
 
