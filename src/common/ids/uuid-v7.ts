@@ -1,19 +1,4 @@
-import { randomFillSync } from 'node:crypto';
-
-/** Random bytes drawn 4 KiB at a time (one syscall per 256 ids, as Node's randomUUID does), never reused. */
-const POOL_BYTES = 4096;
-let pool = Buffer.alloc(0);
-let poolOffset = POOL_BYTES;
-
-function random16(): Buffer {
-  if (poolOffset + 16 > pool.length) {
-    pool = randomFillSync(Buffer.allocUnsafe(POOL_BYTES));
-    poolOffset = 0;
-  }
-  const bytes = pool.subarray(poolOffset, poolOffset + 16);
-  poolOffset += 16;
-  return bytes;
-}
+import { pooledRandomBytes } from './random-pool';
 
 let lastMillis = 0;
 let sequence = 0;
@@ -36,7 +21,7 @@ export function uuidv7(): string {
     lastMillis = millis;
     sequence = 0;
   }
-  const bytes = random16();
+  const bytes = pooledRandomBytes(16);
   bytes.writeUIntBE(millis, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;

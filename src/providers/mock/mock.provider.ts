@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../../common/ids/random-pool';
 import { buildDynamicQris, DynamicQrisInput } from '../../qris/qris-codec';
 import { ProviderError } from '../provider.errors';
 import { CreateQrRequest, CreatedQr, ParsedWebhook, QrisProvider, SettlementRow, WebhookRequest } from '../qris-provider';
@@ -33,7 +33,7 @@ export class QrisProviderMock implements QrisProvider {
 
   async createDynamicQR(request: CreateQrRequest): Promise<CreatedQr> {
     this.simulateOutage(request.orderId);
-    const trxId = `QRIS${randomBytes(10).toString('hex').toUpperCase()}`;
+    const trxId = `QRIS${pooledRandomBytes(10).toString('hex').toUpperCase()}`;
     const qrString = buildDynamicQris({
       ...this.merchant,
       acquirer: { globalId: 'ID.CO.MOCKQRIS.WWW', merchantPan: '9360099900000000001', merchantId: 'MOCK00000000001' },
