@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
+import { uuidv7 } from '../common/ids/uuid-v7';
 import { Clock } from '../common/time/clock';
 import { Env } from '../config/env';
 import { Db } from '../database/db';
@@ -62,7 +63,9 @@ export class PaymentsService {
   private async insertNew(dto: CreatePaymentDto, lockId: string): Promise<PaymentEntity | null> {
     const now = this.clock.now();
     const payment = Object.assign(new PaymentEntity(), {
-      id: randomUUID(),
+      // Time-ordered: new rows land at the right edge of the id indexes (payments' and payment_logs'),
+      // so a group commit writes a few WAL pages instead of one random leaf per payment.
+      id: uuidv7(),
       orderId: dto.order_id,
       amount: dto.amount,
       currency: 'IDR',
