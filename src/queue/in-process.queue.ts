@@ -12,10 +12,39 @@ interface LocalJob {
   backoffMs: number;
 }
 
+/**
+ * First in, first out with O(1) take: Array#shift moves every remaining element, which turned a
+ * backlog of thousands of webhook jobs (a provider's burst) into quadratic work on the event loop.
+ */
+class Fifo<T> {
+  private items: Array<T | undefined> = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  take(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined;
+    // Drop the consumed prefix once it is most of the array (amortised O(1)).
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 interface LocalQueue {
   handler?: JobHandler<unknown>;
   concurrency: number;
-  waiting: LocalJob[];
+  waiting: Fifo<LocalJob>;
   delayed: Map<string, NodeJS.Timeout>;
   active: Set<string>;
   /** Every job id currently waiting, delayed (including between retries) or active: the dedupe set. */
@@ -79,7 +108,7 @@ export class InProcessJobQueue implements JobQueue {
         for (const timer of q.delayed.values()) clearTimeout(timer);
         const dropped = q.waiting.length + q.delayed.size;
         if (dropped > 0) this.logger.warn(`Queue ${name}: ${dropped} pending job(s) dropped at shutdown`);
-        q.waiting = [];
+        q.waiting = new Fifo();
         q.delayed.clear();
       }
     }
@@ -89,7 +118,7 @@ export class InProcessJobQueue implements JobQueue {
   private queue(name: QueueName): LocalQueue {
     let q = this.queues.get(name);
     if (!q) {
-      q = { concurrency: 1, waiting: [], delayed: new Map(), active: new Set(), known: new Set(), failed: 0 };
+      q = { concurrency: 1, waiting: new Fifo(), delayed: new Map(), active: new Set(), known: new Set(), failed: 0 };
       this.queues.set(name, q);
     }
     return q;
@@ -117,7 +146,7 @@ export class InProcessJobQueue implements JobQueue {
 
   private pump(name: QueueName, q: LocalQueue): void {
     while (!this.closing && q.handler && q.active.size < q.concurrency && q.waiting.length > 0) {
-      const job = q.waiting.shift()!;
+      const job = q.waiting.take()!;
       q.active.add(job.id);
       const run: Promise<void> = this.execute(name, q, q.handler, job).finally(() => {
         q.active.delete(job.id);
