@@ -62,7 +62,8 @@ export async function createApp(env: Env, options: AppOptions = {}): Promise<Nes
     reply.header('X-Request-Id', request.id);
     done();
   });
-  installRequestLog(fastify, app.get(LogSinks).requests);
+  const logSinks = app.get(LogSinks);
+  installRequestLog(fastify, logSinks.level, logSinks.destination);
   await registerHttpHardening(app, env);
   app.get(MetricsService).instrument(fastify);
   setupOpenApi(app);

@@ -15,22 +15,20 @@ export function requestId(req: IncomingMessage): string {
 }
 
 /**
- * The two pino loggers of a process, writing JSON lines to one synchronous stdout destination (a line is
- * written before the call returns, so a crash loses none).
- * - `app`: everything the code logs through Nest's Logger (nestjs-pino), with the secret-bearing paths of
- *   REDACTED_PATHS censored wherever a call puts them.
- * - `requests`: the one line per HTTP request (see request-log.ts). Its fields are built by our hook from
- *   the method, URL, request id and status alone (never headers or bodies), so it skips the redaction
- *   pass, which otherwise walks every key of every line.
+ * Where a process's JSON lines go: one synchronous stdout destination (a line is written before the call
+ * returns, so a crash loses none), shared by
+ * - `app`: the pino logger behind Nest's Logger (nestjs-pino), with the secret-bearing paths of
+ *   REDACTED_PATHS censored wherever a call puts them;
+ * - the one line per HTTP request, written straight to `destination` by request-log.ts from the method,
+ *   URL, request id and status alone (never headers or bodies).
  */
 export class LogSinks {
+  readonly destination: ReturnType<typeof pino.destination>;
   readonly app: PinoLogger;
-  readonly requests: PinoLogger;
 
-  constructor(level: string) {
-    const destination = pino.destination({ dest: 1, sync: true });
-    this.app = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
-    this.requests = pino({ level }, destination);
+  constructor(readonly level: string) {
+    this.destination = pino.destination({ dest: 1, sync: true });
+    this.app = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, this.destination);
   }
 }
 
