@@ -73,16 +73,25 @@ describe('merchant auth, CORS, security headers, metrics and docs', () => {
     expect(listed.headers.get('access-control-expose-headers')).toMatch(/RateLimit/);
   });
 
-  it('sends helmet security headers; only /docs gets the relaxed CSP swagger-ui needs', async () => {
-    const api = await fetch(`${running.baseUrl}/health`);
-    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(api.headers.get('strict-transport-security')).toMatch(/max-age=/);
-    expect(api.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    expect(api.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
-    expect(api.headers.get('content-security-policy')).not.toMatch(/script-src [^;]*unsafe-inline|upgrade-insecure-requests/);
+  it('sends the API security headers on JSON, helmet\'s document set on HTML; only /docs gets the relaxed CSP swagger-ui needs', async () => {
+    for (const api of [await fetch(`${running.baseUrl}/health`), await fetch(`${running.baseUrl}/payments/not-a-uuid`)]) {
+      expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(api.headers.get('strict-transport-security')).toMatch(/max-age=/);
+      expect(api.headers.get('x-frame-options')).toBe('DENY');
+      expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(api.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(api.headers.get('referrer-policy')).toBe('no-referrer');
+      // Document-only headers stay off JSON.
+      expect(api.headers.get('cross-origin-opener-policy')).toBeNull();
+      expect(api.headers.get('x-dns-prefetch-control')).toBeNull();
+      await api.arrayBuffer();
+    }
     const docs = await fetch(`${running.baseUrl}/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toMatch(/swagger-ui/i);
+    expect(docs.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(docs.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(docs.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
     expect(docs.headers.get('content-security-policy')).toMatch(/style-src 'self' 'unsafe-inline'/);
     expect(docs.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
     const bundle = await fetch(`${running.baseUrl}/docs/swagger-ui-bundle.js`);
