@@ -15,7 +15,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Child, ROOT, argValue, freePort, load, machineInfo, mysqlDatabase, rssMiB, sleep, startChild } from './lib';
+import { Child, ROOT, argValue, freePort, machineInfo, mysqlDatabase, rssMiB, sleep, startChild } from './lib';
+import { pacedLoad } from './paced';
 
 const args = process.argv.slice(2);
 const dbKind = (argValue(args, '--db') ?? 'sqlite') as 'sqlite' | 'mysql';
@@ -161,17 +162,13 @@ async function mysqlSeeder(url: string): Promise<Seeder> {
   };
 }
 
+/** GET at a steady rate (paced, see bench/paced.ts: autocannon's overallRate sends each second's quota in one burst). */
 async function getLatency(child: Child, ids: string[]) {
   let i = 0;
-  const opts = {
-    url: child.baseUrl,
-    connections: 10,
-    durationS,
-    overallRate: rate,
-    requests: [{ setupRequest: (req: any) => ({ ...req, method: 'GET', path: `/payments/${ids[i++ % ids.length]}` }) }],
-  };
-  await load({ ...opts, durationS: 2 });
-  return load(opts);
+  const run = (seconds: number) =>
+    pacedLoad({ url: child.baseUrl, ratePerS: rate, durationS: seconds, connections: 10, next: () => ({ method: 'GET', path: `/payments/${ids[i++ % ids.length]}` }) });
+  await run(2);
+  return run(durationS);
 }
 
 async function main(): Promise<void> {
