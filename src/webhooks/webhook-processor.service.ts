@@ -113,7 +113,9 @@ export class WebhookProcessorService {
           applied: false,
           paymentId: payment.id,
           result: 'no_effect',
-          log: () => this.logger.log({ webhookEventId: event.id, paymentId: payment.id, reason: decision.reason }, 'webhook event has no effect'),
+          // Providers repeat notifications as a matter of course; the event row and the no_effect metric
+          // record each one, so the line is for debugging, not a line per retry at info.
+          log: () => this.logger.debug({ webhookEventId: event.id, paymentId: payment.id, reason: decision.reason }, 'webhook event has no effect'),
         };
       case 'transition': {
         const won: boolean = yield* this.transitions.unit({
