@@ -71,3 +71,22 @@ describe('Sql (SQLite)', () => {
     expect(order).toEqual(['typeorm-start', 'typeorm-end', 'unit']);
   });
 });
+
+describe('Sql dates', () => {
+  it('reads back every stored form as the same instant', async () => {
+    const dataSource = new DataSource(buildDataSourceOptions({ url: 'sqlite::memory:', migrationsRun: false, sqliteSynchronous: 'NORMAL' }));
+    await dataSource.initialize();
+    try {
+      const sql = Sql.for(dataSource);
+      for (const iso of ['2026-01-02T03:04:05.678Z', '1999-12-31T23:59:59.999Z', '2026-11-28T00:00:00.000Z', '2024-02-29T12:00:00.001Z']) {
+        const at = new Date(iso);
+        expect(sql.readDate(sqliteDatetime(at))!.toISOString()).toBe(iso);
+      }
+      expect(sql.readDate('2026-01-02 03:04:05')!.toISOString()).toBe('2026-01-02T03:04:05.000Z');
+      expect(sql.readDate('2026-01-02T03:04:05.678Z')!.toISOString()).toBe('2026-01-02T03:04:05.678Z');
+      expect(sql.readDate(null)).toBeNull();
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
