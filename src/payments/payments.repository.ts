@@ -4,7 +4,7 @@ import { uuidv7 } from '../common/ids/uuid-v7';
 import { Db } from '../database/db';
 import { PaymentLogEntity } from '../database/entities/payment-log.entity';
 import { PaymentEntity } from '../database/entities/payment.entity';
-import { Sql, SqlUnit } from '../database/sql';
+import { Sql, SqlUnit, Statement } from '../database/sql';
 import { PaymentStatus } from './payment-state';
 import { PAYMENT_COLUMNS, mapPaymentRow } from './payment-row';
 
@@ -50,6 +50,7 @@ const CLAIM_CREATED =
 @Injectable()
 export class PaymentsRepository {
   private readonly sql: Sql;
+  private readonly compareAndSetStatements = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
     this.sql = db.sql;
@@ -132,22 +133,34 @@ export class PaymentsRepository {
    */
   *compareAndSetUnit(id: string, from: PaymentStatus[], change: PaymentChange, lockedBy?: string): SqlUnit<boolean> {
     const sql = this.sql;
-    const sets: string[] = [];
     const params: unknown[] = [];
-    for (const [key, column, kind] of CHANGE_COLUMNS) {
+    // The statement's shape: which columns change, how many `from` statuses, whether the lock is checked.
+    let shape = '';
+    for (let i = 0; i < CHANGE_COLUMNS.length; i++) {
+      const [key, , kind] = CHANGE_COLUMNS[i];
       const value = change[key];
       if (value === undefined) continue;
-      sets.push(`${column} = ?`);
+      shape += String.fromCharCode(65 + i);
       params.push(kind === 'date' ? sql.dateParam(value as Date | null) : value);
     }
     params.push(id, ...from);
-    let template = `UPDATE payments SET ${sets.join(', ')} WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`;
-    if (lockedBy !== undefined) {
-      template += ' AND locked_by = ?';
-      params.push(lockedBy);
-    }
-    const changed: number = yield sql.op(sql.stmt(template, 'run'), params);
+    if (lockedBy !== undefined) params.push(lockedBy);
+    shape += `${from.length}${lockedBy !== undefined ? 'L' : ''}`;
+    const changed: number = yield sql.op(this.compareAndSetStatement(shape, change, from.length, lockedBy !== undefined), params);
     return changed === 1;
+  }
+
+  /** The UPDATE text for one shape, built once: the hot paths use a handful of shapes. */
+  private compareAndSetStatement(shape: string, change: PaymentChange, fromCount: number, checksLock: boolean): Statement {
+    let statement = this.compareAndSetStatements.get(shape);
+    if (!statement) {
+      const sets = CHANGE_COLUMNS.filter(([key]) => change[key] !== undefined).map(([, column]) => `${column} = ?`);
+      let template = `UPDATE payments SET ${sets.join(', ')} WHERE id = ? AND status IN (${Array(fromCount).fill('?').join(', ')})`;
+      if (checksLock) template += ' AND locked_by = ?';
+      statement = this.sql.stmt(template, 'run');
+      this.compareAndSetStatements.set(shape, statement);
+    }
+    return statement;
   }
 
   compareAndSet(em: EntityManager, id: string, from: PaymentStatus[], change: PaymentChange, lockedBy?: string): Promise<boolean> {
