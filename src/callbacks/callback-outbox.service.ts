@@ -29,18 +29,29 @@ export class CallbackOutboxService {
   }
 
   /**
-   * Enqueues every PENDING delivery whose next attempt is due (optionally of one payment). Safe to call
+   * Queues the first attempt of a delivery just recorded. A queue failure is logged and left to the
+   * dispatcher, which finds the PENDING row on its next poll.
+   */
+  async enqueueFirstAttempt(deliveryId: string): Promise<void> {
+    try {
+      await this.enqueue(deliveryId, 1);
+    } catch (error) {
+      this.logger.warn({ deliveryId, error: (error as Error).message }, 'could not enqueue a callback; the dispatcher will');
+    }
+  }
+
+  /**
+   * Enqueues every PENDING delivery whose next attempt is due. Safe to call
    * any time, from any process: the deterministic job ids dedupe, and the handler claims each attempt.
    * A queue failure is logged and left to the next dispatch: the row is the source of truth.
    */
-  async enqueueDue(paymentId?: string): Promise<number> {
+  async enqueueDue(): Promise<number> {
     const query = this.db.manager
       .createQueryBuilder(CallbackDeliveryEntity, 'd')
       .where('d.status = :status', { status: 'PENDING' })
       .andWhere('d.next_attempt_at <= :now', { now: this.clock.now() })
       .orderBy('d.next_attempt_at', 'ASC')
       .limit(DISPATCH_BATCH);
-    if (paymentId) query.andWhere('d.payment_id = :paymentId', { paymentId });
     const due = await query.getMany();
     try {
       for (const delivery of due) await this.enqueue(delivery.id, delivery.attempts + 1);

@@ -50,6 +50,15 @@ export class PaymentTransitionService {
 
   /** The statements of a transition, for composing into a larger unit. */
   *unit(request: TransitionRequest): SqlUnit<boolean> {
+    return (yield* this.unitWithCallback(request)).won;
+  }
+
+  /**
+   * The same, also yielding the id of the callback delivery it recorded (null when the payment has no
+   * callback_url or merchants are not told about this status), so the caller can queue that one
+   * delivery after the commit without looking for it.
+   */
+  *unitWithCallback(request: TransitionRequest): SqlUnit<{ won: boolean; callbackDeliveryId: string | null }> {
     const from = request.from.filter((status) => canTransition(status, request.to));
     if (from.length === 0) throw new Error(`no allowed transition from ${request.from.join('|')} to ${request.to}`);
     const won: boolean = yield* this.payments.compareAndSetUnit(
@@ -58,10 +67,10 @@ export class PaymentTransitionService {
       { ...request.patch, status: request.to, updatedAt: request.now },
       request.lockedBy,
     );
-    if (!won) return false;
+    if (!won) return { won: false, callbackDeliveryId: null };
     yield* this.payments.insertLogUnit(request.paymentId, request.event, request.payload ?? null, request.now);
     // The outbox: the callback intent commits with the change (the dispatcher delivers it).
-    if (CALLBACK_STATUSES.includes(request.to)) yield* callbackIntentUnit(this.db.sql, request.paymentId, request.now);
-    return true;
+    const callbackDeliveryId = CALLBACK_STATUSES.includes(request.to) ? yield* callbackIntentUnit(this.db.sql, request.paymentId, request.now) : null;
+    return { won: true, callbackDeliveryId };
   }
 }

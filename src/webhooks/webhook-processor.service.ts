@@ -21,7 +21,15 @@ const MAX_TRANSACTION_TRIES = 5;
 class LostRace extends Error {}
 
 /** null: another run had already claimed the event. */
-type Outcome = { applied: boolean; paymentId: string | null; result: 'applied' | 'no_effect' | 'error'; to?: PaymentStatus; log: () => void } | null;
+type Outcome = {
+  applied: boolean;
+  paymentId: string | null;
+  result: 'applied' | 'no_effect' | 'error';
+  to?: PaymentStatus;
+  /** The merchant callback the change recorded, to queue once committed. */
+  callbackDeliveryId?: string | null;
+  log: () => void;
+} | null;
 type Decided = Outcome;
 
 const CLAIM_EVENT = "UPDATE webhook_events SET status = 'OK', processed_at = ?, error_message = NULL WHERE id = ? AND status = 'PENDING'";
@@ -61,7 +69,8 @@ export class WebhookProcessorService {
       outcome?.log();
       if (outcome?.to) this.metrics?.paymentTransitions.inc({ to: outcome.to });
       if (outcome) this.metrics?.webhookEvents.inc({ outcome: outcome.result });
-      if (outcome?.applied && outcome.paymentId) await this.callbacks.enqueueDue(outcome.paymentId);
+      // Queued right away rather than at the dispatcher's next poll; if this fails, the poll still will.
+      if (outcome?.callbackDeliveryId) await this.callbacks.enqueueFirstAttempt(outcome.callbackDeliveryId);
       return;
     }
   }
@@ -118,7 +127,7 @@ export class WebhookProcessorService {
           log: () => this.logger.debug({ webhookEventId: event.id, paymentId: payment.id, reason: decision.reason }, 'webhook event has no effect'),
         };
       case 'transition': {
-        const won: boolean = yield* this.transitions.unit({
+        const { won, callbackDeliveryId } = yield* this.transitions.unitWithCallback({
           paymentId: payment.id,
           from: [decision.from],
           to: decision.to,
@@ -136,6 +145,7 @@ export class WebhookProcessorService {
           paymentId: payment.id,
           result: 'applied',
           to: decision.to,
+          callbackDeliveryId,
           log: () => this.logger.log({ webhookEventId: event.id, paymentId: payment.id, to: decision.to, event: decision.event }, 'webhook applied'),
         };
       }
