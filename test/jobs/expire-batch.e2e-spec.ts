@@ -10,34 +10,21 @@ import { ExpireService } from '../../src/jobs/expire.service';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { RunningApp, TestClock, startApp } from '../support/app-harness';
 import { TestDatabase, testDatabases } from '../support/databases';
-import { createPayment } from './seed';
+import { createPayment, useExpireSuite } from './seed';
 
 const MINUTE = 60_000;
 
 /** The batch path of the expire job (the mock provider has no status API). */
 describe.each(testDatabases())('expire job, batch path, on %s', (name, makeDatabase) => {
+  const suite = useExpireSuite(makeDatabase);
   let database: TestDatabase;
   let running: RunningApp;
   let clock: TestClock;
   let db: Db;
   let expire: ExpireService;
-
-  beforeAll(async () => {
-    database = await makeDatabase();
-    clock = new TestClock(new Date('2025-10-26T03:00:00Z'));
-    running = await startApp({ ...database.appEnv }, { clock });
-    db = running.app.get(Db);
-    expire = running.app.get(ExpireService);
-  });
-
-  afterAll(async () => {
-    await running?.close();
-    await database?.drop();
-  });
-
-  beforeEach(async () => {
-    clock.advance(24 * 60 * MINUTE);
-    await expire.expireDue(clock.now());
+  // The shared setup has run by now (hooks run in the order they are declared).
+  beforeAll(() => {
+    ({ database, running, clock, db, expire } = suite);
   });
 
   /** n PENDING payments due a minute ago, inserted directly (fast); every other one has a callback_url. */

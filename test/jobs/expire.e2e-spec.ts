@@ -12,34 +12,20 @@ import { JOB_QUEUE, JobQueue, QUEUES } from '../../src/queue/job-queue';
 import { RunningApp, TestClock, http, startApp } from '../support/app-harness';
 import { waitFor } from '../support/callback-receiver';
 import { TestDatabase, testDatabases } from '../support/databases';
-import { createPayment, eventsOf, statusOf } from './seed';
+import { createPayment, eventsOf, statusOf, useExpireSuite } from './seed';
 
 const MINUTE = 60_000;
 
 describe.each(testDatabases())('expire job on %s', (name, makeDatabase) => {
+  const suite = useExpireSuite(makeDatabase);
   let database: TestDatabase;
   let running: RunningApp;
   let clock: TestClock;
   let db: Db;
   let expire: ExpireService;
-
-  beforeAll(async () => {
-    database = await makeDatabase();
-    clock = new TestClock(new Date('2025-10-26T03:00:00Z'));
-    running = await startApp({ ...database.appEnv }, { clock });
-    db = running.app.get(Db);
-    expire = running.app.get(ExpireService);
-  });
-
-  afterAll(async () => {
-    await running?.close();
-    await database?.drop();
-  });
-
-  // Each test starts with nothing due: payments left PENDING by an earlier test are expired first.
-  beforeEach(async () => {
-    clock.advance(24 * 60 * MINUTE);
-    await expire.expireDue(clock.now());
+  // The shared setup has run by now (hooks run in the order they are declared).
+  beforeAll(() => {
+    ({ database, running, clock, db, expire } = suite);
   });
 
   /** PAID the way the webhook does it: from PENDING, or from EXPIRED as a late payment. */

@@ -1,8 +1,43 @@
 import { Db } from '../../src/database/db';
 import { PaymentLogEntity } from '../../src/database/entities/payment-log.entity';
 import { PaymentEntity } from '../../src/database/entities/payment.entity';
+import { ExpireService } from '../../src/jobs/expire.service';
 import { PaymentTransitionService } from '../../src/payments/payment-transitions.service';
-import { RunningApp, http } from '../support/app-harness';
+import { RunningApp, TestClock, http, startApp } from '../support/app-harness';
+import { TestDatabase } from '../support/databases';
+
+export interface ExpireSuite {
+  database: TestDatabase;
+  running: RunningApp;
+  clock: TestClock;
+  db: Db;
+  expire: ExpireService;
+}
+
+/**
+ * The setup both expire suites share: one app per database on a test clock, closed and dropped after
+ * the suite; before each test, a day passes and everything due is expired, so each test starts with
+ * nothing due. The returned object is filled in by the suite's beforeAll.
+ */
+export function useExpireSuite(makeDatabase: () => Promise<TestDatabase>): ExpireSuite {
+  const suite = {} as ExpireSuite;
+  beforeAll(async () => {
+    suite.database = await makeDatabase();
+    suite.clock = new TestClock(new Date('2025-10-26T03:00:00Z'));
+    suite.running = await startApp({ ...suite.database.appEnv }, { clock: suite.clock });
+    suite.db = suite.running.app.get(Db);
+    suite.expire = suite.running.app.get(ExpireService);
+  });
+  afterAll(async () => {
+    await suite.running?.close();
+    await suite.database?.drop();
+  });
+  beforeEach(async () => {
+    suite.clock.advance(24 * 60 * 60_000);
+    await suite.expire.expireDue(suite.clock.now());
+  });
+  return suite;
+}
 
 let seq = 0;
 
