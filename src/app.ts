@@ -12,6 +12,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { setupOpenApi } from './openapi/openapi';
 import { registerHttpHardening } from './security/http-hardening';
 import { installRawBodyForMarkedRoutes } from './webhooks/raw-body';
+import { useBindWithoutDeprecatedProperty } from './lifecycle/async-resource-bind';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -29,6 +30,7 @@ function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldE
 
 /** Builds the HTTP application (not yet listening). main.ts and the e2e tests both start from here. */
 export async function createApp(env: Env, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  useBindWithoutDeprecatedProperty();
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: env.TRUST_PROXY,
