@@ -20,9 +20,16 @@ describe('useBindWithoutDeprecatedProperty', () => {
 
   it('binds an explicit this, and AsyncResource.bind (static) goes through it too', () => {
     const self = { name: 'x' };
-    const withThis = new AsyncResource('test').bind(function (this: { name: string }) {
-      return this.name;
-    }, self);
+    // bind(fn, thisArg) is documented Node API; @types/node declares only bind(fn).
+    type NameOf = (this: { name: string }) => string;
+    const bindWithThis = AsyncResource.prototype.bind as unknown as (this: AsyncResource, fn: NameOf, thisArg: unknown) => NameOf;
+    const withThis = bindWithThis.call(
+      new AsyncResource('test'),
+      function (this: { name: string }) {
+        return this.name;
+      },
+      self,
+    );
     expect(withThis.call({ name: 'other' })).toBe('x');
     const viaStatic = AsyncResource.bind((n: number) => n * 2);
     expect(viaStatic(21)).toBe(42);
