@@ -22,7 +22,6 @@ class LostRace extends Error {}
 
 /** null: another run had already claimed the event. */
 type Outcome = {
-  applied: boolean;
   paymentId: string | null;
   result: 'applied' | 'no_effect' | 'error';
   to?: PaymentStatus;
@@ -119,7 +118,6 @@ export class WebhookProcessorService {
         return yield* this.rejectUnit(event, payment.id, decision.message, now);
       case 'no-effect':
         return {
-          applied: false,
           paymentId: payment.id,
           result: 'no_effect',
           // Providers repeat notifications as a matter of course; the event row and the no_effect metric
@@ -141,7 +139,6 @@ export class WebhookProcessorService {
         });
         if (!won) throw new LostRace();
         return {
-          applied: true,
           paymentId: payment.id,
           result: 'applied',
           to: decision.to,
@@ -159,7 +156,6 @@ export class WebhookProcessorService {
       yield* this.payments.insertLogUnit(paymentId, 'ERROR', { stage: 'webhook', webhook_event_id: event.id, event_id: event.eventId, reason: message }, now);
     }
     return {
-      applied: false,
       paymentId,
       result: 'error',
       log: () => this.logger.warn({ webhookEventId: event.id, paymentId, reason: message }, 'webhook event rejected'),
