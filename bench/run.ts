@@ -274,8 +274,8 @@ async function main(): Promise<void> {
       reference?: 'echo-get';
       minRatio?: number;
       skipped?: string;
-      opts: () => Parameters<typeof load>[0];
-      /** Instead of autocannon with opts(): a custom load (the steady-rate scenario). */
+      /** autocannon's options, or instead `run`: a custom load (the steady-rate scenario). */
+      opts?: () => Parameters<typeof load>[0];
       run?: (durationS: number) => Promise<LoadResult>;
       note?: () => string;
     }> = [
@@ -331,7 +331,6 @@ async function main(): Promise<void> {
         id: 'create-500rps',
         title: `POST /payments at a steady ${FIXED_RATE}/s`,
         url: service.baseUrl,
-        opts: () => ({ url: service.baseUrl, connections, durationS }),
         run: (seconds) =>
           pacedLoad({
             url: service.baseUrl,
@@ -344,6 +343,9 @@ async function main(): Promise<void> {
         note: () => 'paced open-loop client (bench/paced.ts): one request every 2 ms, latency from its due time',
       },
     ];
+
+    const measure = (s: (typeof scenarios)[number], seconds: number): Promise<LoadResult> =>
+      s.run ? s.run(seconds) : load({ ...s.opts!(), durationS: seconds });
 
     const rows: ScenarioRow[] = [];
     for (const s of scenarios) {
@@ -359,12 +361,12 @@ async function main(): Promise<void> {
         const waitedS = await waitForIdleQueues(service.baseUrl);
         if (waitedS >= 1) process.stdout.write(`  (waited ${waitedS.toFixed(1)} s for the service's queues to drain)\n`);
       }
-      if (paired && baseScenario) baselineRps = (await load(baseScenario.opts())).rps;
+      if (paired && baseScenario) baselineRps = (await measure(baseScenario, durationS)).rps;
       let referenceRps = s.reference ? rows.find((x) => x.id === s.reference)?.rps : undefined;
       const referenceScenario = s.reference && scenarios.find((x) => x.id === s.reference);
-      if (paired && referenceScenario) referenceRps = (await load(referenceScenario.opts())).rps;
-      if (warmupS > 0) await (s.run ? s.run(warmupS) : load({ ...s.opts(), durationS: warmupS }));
-      const r = await (s.run ? s.run(durationS) : load(s.opts()));
+      if (paired && referenceScenario) referenceRps = (await measure(referenceScenario, durationS)).rps;
+      if (warmupS > 0) await measure(s, warmupS);
+      const r = await measure(s, durationS);
       const row: ScenarioRow = { id: s.id, title: s.title, ...r, baseline: s.baseline, baselineRps };
       if (baselineRps) row.ratio = r.rps / baselineRps;
       if (referenceRps) Object.assign(row, { reference: s.reference, referenceRatio: r.rps / referenceRps });
