@@ -225,6 +225,17 @@ export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise
   return removed;
 }
 
+/** CPU time (user + system, all threads) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): state is 3rd, utime 14th, stime 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 /** Resident set size of a process in MiB (Linux /proc). */
 export function rssMiB(pid: number): number {
   try {

@@ -29,6 +29,7 @@ import {
   LoadResult,
   ROOT,
   argValue,
+  cpuMs,
   dropRedisPrefix,
   freePort,
   load,
@@ -68,12 +69,19 @@ interface PaymentRef {
   amount: number;
 }
 
-interface ScenarioRow extends Partial<LoadResult> {
+interface Measured extends LoadResult {
+  /** CPU time (all threads) the process under load used per request, in µs. */
+  cpuUsPerReq?: number;
+}
+
+interface ScenarioRow extends Partial<Measured> {
   id: string;
   title: string;
   baseline?: 'echo-post' | 'echo-get';
   /** The baseline's req/s the ratio was taken against (measured just before, with --paired). */
   baselineRps?: number;
+  /** The baseline's CPU µs per request in that same run. */
+  baselineCpuUsPerReq?: number;
   ratio?: number;
   /** The ratio to a second, reference baseline (GET against the echo's GET), reported without a goal. */
   reference?: 'echo-get';
@@ -344,8 +352,18 @@ async function main(): Promise<void> {
       },
     ];
 
-    const measure = (s: (typeof scenarios)[number], seconds: number): Promise<LoadResult> =>
-      s.run ? s.run(seconds) : load({ ...s.opts!(), durationS: seconds });
+    /**
+     * One load run, with the CPU the target process used per request: a steadier signal than req/s on a
+     * shared 2-vCPU box, where the load generator and neighbours take CPU from the process under test.
+     * A service scenario's CPU is read once its queues are empty, so it includes the webhook processing.
+     */
+    const measure = async (s: (typeof scenarios)[number], seconds: number): Promise<Measured> => {
+      const target = s.url === service.baseUrl ? service : echo;
+      const cpuBefore = cpuMs(target.proc.pid!);
+      const r = s.run ? await s.run(seconds) : await load({ ...s.opts!(), durationS: seconds });
+      if (target === service) await waitForIdleQueues(service.baseUrl);
+      return { ...r, cpuUsPerReq: r.requests ? (1000 * (cpuMs(target.proc.pid!) - cpuBefore)) / r.requests : undefined };
+    };
 
     const rows: ScenarioRow[] = [];
     for (const s of scenarios) {
@@ -361,13 +379,14 @@ async function main(): Promise<void> {
         const waitedS = await waitForIdleQueues(service.baseUrl);
         if (waitedS >= 1) process.stdout.write(`  (waited ${waitedS.toFixed(1)} s for the service's queues to drain)\n`);
       }
-      if (paired && baseScenario) baselineRps = (await measure(baseScenario, durationS)).rps;
+      let baselineCpuUsPerReq = s.baseline ? rows.find((x) => x.id === s.baseline)?.cpuUsPerReq : undefined;
+      if (paired && baseScenario) ({ rps: baselineRps, cpuUsPerReq: baselineCpuUsPerReq } = await measure(baseScenario, durationS));
       let referenceRps = s.reference ? rows.find((x) => x.id === s.reference)?.rps : undefined;
       const referenceScenario = s.reference && scenarios.find((x) => x.id === s.reference);
       if (paired && referenceScenario) referenceRps = (await measure(referenceScenario, durationS)).rps;
       if (warmupS > 0) await measure(s, warmupS);
       const r = await measure(s, durationS);
-      const row: ScenarioRow = { id: s.id, title: s.title, ...r, baseline: s.baseline, baselineRps };
+      const row: ScenarioRow = { id: s.id, title: s.title, ...r, baseline: s.baseline, baselineRps, baselineCpuUsPerReq };
       if (baselineRps) row.ratio = r.rps / baselineRps;
       if (referenceRps) Object.assign(row, { reference: s.reference, referenceRatio: r.rps / referenceRps });
       const clean = r.errors + r.timeouts + r.non2xx === 0;
@@ -388,7 +407,7 @@ async function main(): Promise<void> {
       }
       rows.push(row);
       process.stdout.write(
-        `${s.id}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors + r.timeouts}, non2xx ${r.non2xx} ${JSON.stringify(r.statusCodes)}\n`,
+        `${s.id}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors + r.timeouts}, non2xx ${r.non2xx}, CPU ${formatCpu(r.cpuUsPerReq)} µs/req ${JSON.stringify(r.statusCodes)}\n`,
       );
       for (const [code, body] of Object.entries(row.failureSamples ?? {})) process.stdout.write(`  ${code}: ${body}\n`);
     }
@@ -422,19 +441,22 @@ async function main(): Promise<void> {
   }
 }
 
+const formatCpu = (us: number | undefined) => (us === undefined || Number.isNaN(us) ? '–' : String(Math.round(us)));
+
 export function renderTable(rows: ScenarioRow[]): string {
-  const head = '| scenario | req/s | p50 ms | p99 ms | errors+non2xx | ratio | goal |';
-  const lines = [head, '|---|---:|---:|---:|---:|---:|---|'];
+  const head = '| scenario | req/s | p50 ms | p99 ms | errors+non2xx | CPU µs/req | ratio | goal |';
+  const lines = [head, '|---|---:|---:|---:|---:|---:|---:|---|'];
   for (const r of rows) {
     if (r.skipped) {
-      lines.push(`| ${r.title} | – | – | – | – | – | skipped: ${r.skipped} |`);
+      lines.push(`| ${r.title} | – | – | – | – | – | – | skipped: ${r.skipped} |`);
       continue;
     }
     const errs = (r.errors ?? 0) + (r.timeouts ?? 0) + (r.non2xx ?? 0);
     let ratio = r.ratio !== undefined ? `${r.ratio.toFixed(2)} × ${r.baseline}` : '';
     if (r.referenceRatio !== undefined) ratio += ` (${r.referenceRatio.toFixed(2)} × ${r.reference})`;
     const goal = r.goal ? `${r.pass ? 'PASS' : 'FAIL'} (${r.goal})` : '';
-    lines.push(`| ${r.title} | ${Math.round(r.rps ?? 0)} | ${r.p50} | ${r.p99} | ${errs} | ${ratio} | ${goal} |`);
+    const cpu = formatCpu(r.cpuUsPerReq) + (r.baselineCpuUsPerReq ? ` (echo ${formatCpu(r.baselineCpuUsPerReq)})` : '');
+    lines.push(`| ${r.title} | ${Math.round(r.rps ?? 0)} | ${r.p50} | ${r.p99} | ${errs} | ${cpu} | ${ratio} | ${goal} |`);
   }
   return lines.join('\n');
 }
