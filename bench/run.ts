@@ -6,6 +6,7 @@
  *   npm run bench -- --db mysql   MariaDB at BENCH_MYSQL_URL (fresh database, dropped after) + Redis
  *   options: --duration S  --warmup S  --connections N  --only create,get  --out FILE  --no-write
  *            --cpu-prof DIR (service runs under node --cpu-prof; see bench/profile.ts)  --keep
+ *            --env KEY=VALUE (repeatable): a service setting for an experiment (e.g. --env LOG_LEVEL=warn)
  *            --paired / --no-paired: measure the echo baseline again just before each service scenario and
  *            take the ratio to that (default on for full runs, off for --quick)
  *
@@ -170,6 +171,13 @@ async function main(): Promise<void> {
     WEBHOOK_RATE_LIMIT_MAX: '1000000000',
     WEBHOOK_RATE_LIMIT_WINDOW_SECONDS: '60',
   };
+  // --env KEY=VALUE (repeatable): a service setting for an experiment, e.g. --env LOG_LEVEL=warn.
+  args.forEach((arg, i) => {
+    if (arg !== '--env') return;
+    const [key, ...value] = (args[i + 1] ?? '').split('=');
+    if (!key || !value.length) throw new Error(`--env wants KEY=VALUE, got ${args[i + 1]}`);
+    env[key] = value.join('=');
+  });
   let dbLabel = 'SQLite (fresh temp file, WAL, synchronous=NORMAL)';
   if (dbKind === 'sqlite') {
     env.DB_URL = `sqlite:${join(tmp, 'payments.sqlite')}`;
