@@ -13,6 +13,10 @@ describe('rupiah', () => {
     expect(() => parseRupiah('-5')).toThrow(RangeError);
     expect(() => parseRupiah('1,000')).toThrow(RangeError);
     expect(() => parseRupiah(0.1 + 0.2)).toThrow(RangeError);
+    expect(() => parseRupiah(-5)).toThrow(RangeError);
+    expect(() => parseRupiah(150000.5)).toThrow(RangeError);
+    expect(() => parseRupiah(Number.MAX_SAFE_INTEGER + 2)).toThrow(RangeError);
+    expect(() => parseRupiah(Number.NaN)).toThrow(RangeError);
     expect(() => parseRupiah('1e5')).toThrow(RangeError);
     expect(tryParseRupiah('12.5')).toBeNull();
     expect(tryParseRupiah({})).toBeNull();

@@ -4,6 +4,8 @@
  * (SQLite); they are converted by string inspection, never by float arithmetic.
  */
 export function parseRupiah(value: string | number | bigint): number {
+  // SQLite hands back decimal(15,2) columns as numbers: a whole, non-negative one is already the answer.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
   const text = typeof value === 'string' ? value.trim() : String(value);
   const match = /^(\d+)(?:\.(\d*))?$/.exec(text);
   if (!match) throw new RangeError(`not a rupiah amount: ${JSON.stringify(value)}`);
