@@ -13,15 +13,10 @@ const AUTOCHECKPOINT_PAGES = 1000;
 const RESTART_PAGES = 16384;
 
 /**
- * The thread's code (eval'd, so it runs the same from dist/ and from ts-jest). Every intervalMs its own
- * connection copies committed WAL frames into the database file with a PASSIVE checkpoint, which never
- * waits for or blocks the main connection's writers and readers.
- *
- * Why a fixed interval rather than looking again right after a checkpoint that did work: under load that
- * copied a few pages at a time (about 40 checkpoints a second at 500 creates/s, two fsyncs each), and it
- * emptied the WAL so often that the main connection's next commit restarted it, and a WAL restart writes
- * and fsyncs the WAL header on the event loop. At 250 ms the service spent 10-15 % less CPU per create
- * and per webhook (bench, paired runs); the WAL holds at most about a quarter second of writes.
+ * The thread's code (eval'd, so it runs the same from dist/ and from ts-jest). Its own connection copies
+ * committed WAL frames into the database file with PASSIVE checkpoints, which never wait for or block the
+ * main connection's writers and readers; right after a checkpoint that did work it looks again, otherwise
+ * every idleMs.
  */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -31,13 +26,15 @@ db.pragma('synchronous = ' + workerData.synchronous);
 let timer = null;
 function checkpoint() {
   timer = null;
+  let next = workerData.idleMs;
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
     if (r.log > workerData.restartPages) db.pragma('wal_checkpoint(RESTART)');
+    else if (r.checkpointed > 0) next = workerData.busyMs;
   } catch (error) {
     parentPort.postMessage({ error: String(error && error.message) });
   }
-  timer = setTimeout(checkpoint, workerData.intervalMs);
+  timer = setTimeout(checkpoint, next);
 }
 parentPort.on('message', (message) => {
   if (message !== 'stop') return;
@@ -78,7 +75,8 @@ export class SqliteCheckpointer implements OnModuleInit, OnModuleDestroy {
         file,
         synchronous: String(handle.pragma('synchronous', { simple: true })),
         busyTimeoutMs: 5_000,
-        intervalMs: 250,
+        idleMs: 200,
+        busyMs: 5,
         restartPages: RESTART_PAGES,
       },
     });
