@@ -7,8 +7,8 @@
  *   options: --duration S  --warmup S  --connections N  --only create,get  --out FILE  --no-write
  *            --cpu-prof DIR (service runs under node --cpu-prof; see bench/profile.ts)  --keep
  *            --env KEY=VALUE (repeatable): a service setting for an experiment (e.g. --env LOG_LEVEL=warn)
- *            --paired / --no-paired: measure the echo baseline again just before each service scenario and
- *            take the ratio to that (default on; with --quick the GET reference is not re-measured)
+ *            --no-paired: take ratios against the echo measured once at the start, instead of the echo
+ *            measured again just before each service scenario (with --quick the GET reference is not)
  *
  * Everything runs on 127.0.0.1. The service is dist/src/main.js (npm run build first), with its shipped
  * defaults except RATE_LIMIT_MAX (raised so the limiter does not answer 429) and a fresh database.
@@ -49,9 +49,10 @@ const connections = Number(argValue(args, '--connections') ?? 50);
 const only = argValue(args, '--only')?.split(',');
 const cpuProfDir = argValue(args, '--cpu-prof');
 const keep = args.includes('--keep');
-/** Re-measure the echo baseline right before each service scenario: on a shared machine the load drifts. */
-// The box's speed drifts within a minute (a shared 2-vCPU VM: echo POST 7-13k from one run to the next),
-// so a ratio is taken against the baseline measured right before its scenario, in --quick runs too.
+/**
+ * Re-measure the echo baseline right before each service scenario (in --quick runs too): a shared 2-vCPU
+ * VM's speed drifts within a minute (echo POST 7-13k from one measurement to the next).
+ */
 const paired = !args.includes('--no-paired');
 const FIXED_RATE = 500;
 const WEBHOOK_SECRET = process.env.PROVIDER_WEBHOOK_SECRET || 'dev-webhook-secret';
