@@ -252,6 +252,8 @@ async function main(): Promise<void> {
     const probeRes = await fetch(`${service.baseUrl}/webhooks/qris`, { method: 'POST', headers: probe.headers, body: probe.body });
     const webhookAbsent = probeRes.status === 404 ? 'POST /webhooks/qris answers 404 (not in this build yet)' : undefined;
     if (!webhookAbsent) webhookQueue.pop();
+    // The probe's processing job; after this, each service measurement waits for the queues it filled.
+    await waitForIdleQueues(service.baseUrl);
 
     const createReq = (): AutocannonRequest => ({
       method: 'POST',
@@ -372,7 +374,10 @@ async function main(): Promise<void> {
       const target = s.url === service.baseUrl ? service : echo;
       const cpuBefore = cpuMs(target.proc.pid!);
       const r = s.run ? await s.run(seconds) : await load({ ...s.opts!(), durationS: seconds });
-      if (target === service) await waitForIdleQueues(service.baseUrl);
+      if (target === service) {
+        const waitedS = await waitForIdleQueues(service.baseUrl);
+        if (waitedS >= 1) process.stdout.write(`  (${s.id}: waited ${waitedS.toFixed(1)} s for the service's queues to drain)\n`);
+      }
       return { ...r, cpuUsPerReq: r.requests ? (1000 * (cpuMs(target.proc.pid!) - cpuBefore)) / r.requests : undefined };
     };
 
@@ -386,10 +391,6 @@ async function main(): Promise<void> {
       }
       let baselineRps = s.baseline ? rows.find((x) => x.id === s.baseline)?.rps : undefined;
       const baseScenario = s.baseline && scenarios.find((x) => x.id === s.baseline);
-      if (s.url === service.baseUrl) {
-        const waitedS = await waitForIdleQueues(service.baseUrl);
-        if (waitedS >= 1) process.stdout.write(`  (waited ${waitedS.toFixed(1)} s for the service's queues to drain)\n`);
-      }
       let baselineCpuUsPerReq = s.baseline ? rows.find((x) => x.id === s.baseline)?.cpuUsPerReq : undefined;
       if (paired && baseScenario) ({ rps: baselineRps, cpuUsPerReq: baselineCpuUsPerReq } = await measure(baseScenario, durationS));
       let referenceRps = s.reference ? rows.find((x) => x.id === s.reference)?.rps : undefined;
