@@ -16,6 +16,8 @@
  * Ratios: the issue states every goal as a multiple of "the echo's req/s" (one figure, 8-12k on the
  * machine it was set on: the POST echo's), so every goal ratio is taken against echo POST. GET is also
  * shown against the echo's GET of a constant (about 3x faster than its POST here), for reference.
+ * The steady 500/s goal is an absolute p99; the echo's p99 at the same rate, measured just before it,
+ * is printed beside it as the host's floor (scheduling and the load generator's own delays).
  */
 import { randomUUID } from 'node:crypto';
 import { mockWebhookHeaders } from '../src/providers/mock/mock.webhook';
@@ -78,12 +80,16 @@ interface Measured extends LoadResult {
   cpuUsPerReq?: number;
 }
 
+type Baseline = 'echo-post' | 'echo-get' | 'echo-500rps';
+
 interface ScenarioRow extends Partial<Measured> {
   id: string;
   title: string;
-  baseline?: 'echo-post' | 'echo-get';
+  baseline?: Baseline;
   /** The baseline's req/s the ratio was taken against (measured just before, with --paired). */
   baselineRps?: number;
+  /** For the steady-rate row: the echo's p99 at the same rate, measured just before (the host's floor). */
+  baselineP99?: number;
   /** The baseline's CPU µs per request in that same run. */
   baselineCpuUsPerReq?: number;
   ratio?: number;
@@ -290,11 +296,13 @@ async function main(): Promise<void> {
       id: string;
       title: string;
       url: string;
-      baseline?: 'echo-post' | 'echo-get';
+      baseline?: Baseline;
       /** A second baseline the ratio is also printed against (no goal). */
       reference?: 'echo-get';
       minRatio?: number;
       skipped?: string;
+      /** Measured only as another scenario's baseline, right before it; no row of its own. */
+      baselineOnly?: boolean;
       /** autocannon's options, or instead `run`: a custom load (the steady-rate scenario). */
       opts?: () => Parameters<typeof load>[0];
       run?: (durationS: number) => Promise<LoadResult>;
@@ -314,6 +322,20 @@ async function main(): Promise<void> {
         }),
       },
       { id: 'echo-get', title: 'echo GET /echo', url: echo.baseUrl, opts: () => ({ url: `${echo.baseUrl}/echo`, connections, durationS }) },
+      {
+        id: 'echo-500rps',
+        title: `echo POST /echo at a steady ${FIXED_RATE}/s`,
+        url: echo.baseUrl,
+        baselineOnly: true,
+        run: (seconds) =>
+          pacedLoad({
+            url: echo.baseUrl,
+            ratePerS: FIXED_RATE,
+            durationS: seconds,
+            connections,
+            next: () => ({ method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ order_id: 'ECHO-1', amount: 150000 }) }),
+          }),
+      },
       {
         id: 'create',
         title: 'POST /payments (unique order ids)',
@@ -352,6 +374,8 @@ async function main(): Promise<void> {
         id: 'create-500rps',
         title: `POST /payments at a steady ${FIXED_RATE}/s`,
         url: service.baseUrl,
+        // Not a ratio: the echo's p99 at the same rate, beside it, shows how much of the tail is the host's.
+        baseline: 'echo-500rps',
         run: (seconds) =>
           pacedLoad({
             url: service.baseUrl,
@@ -383,23 +407,23 @@ async function main(): Promise<void> {
 
     const rows: ScenarioRow[] = [];
     for (const s of scenarios) {
-      if (only && !only.includes(s.id)) continue;
+      if (s.baselineOnly || (only && !only.includes(s.id))) continue;
       if (s.skipped) {
         rows.push({ id: s.id, title: s.title, skipped: s.skipped });
         process.stdout.write(`${s.id}: skipped (${s.skipped})\n`);
         continue;
       }
-      let baselineRps = s.baseline ? rows.find((x) => x.id === s.baseline)?.rps : undefined;
       const baseScenario = s.baseline && scenarios.find((x) => x.id === s.baseline);
-      let baselineCpuUsPerReq = s.baseline ? rows.find((x) => x.id === s.baseline)?.cpuUsPerReq : undefined;
-      if (paired && baseScenario) ({ rps: baselineRps, cpuUsPerReq: baselineCpuUsPerReq } = await measure(baseScenario, durationS));
+      let base: Partial<Measured> | undefined = s.baseline ? rows.find((x) => x.id === s.baseline) : undefined;
+      if (baseScenario && (paired || baseScenario.baselineOnly)) base = await measure(baseScenario, durationS);
       let referenceRps = s.reference ? rows.find((x) => x.id === s.reference)?.rps : undefined;
       const referenceScenario = s.reference && scenarios.find((x) => x.id === s.reference);
       if (paired && !quick && referenceScenario) referenceRps = (await measure(referenceScenario, durationS)).rps;
       if (warmupS > 0) await measure(s, warmupS);
       const r = await measure(s, durationS);
-      const row: ScenarioRow = { id: s.id, title: s.title, ...r, baseline: s.baseline, baselineRps, baselineCpuUsPerReq };
-      if (baselineRps) row.ratio = r.rps / baselineRps;
+      const row: ScenarioRow = { id: s.id, title: s.title, ...r, baseline: s.baseline, baselineCpuUsPerReq: base?.cpuUsPerReq };
+      if (s.run) row.baselineP99 = base?.p99;
+      else if (base?.rps) Object.assign(row, { baselineRps: base.rps, ratio: r.rps / base.rps });
       if (referenceRps) Object.assign(row, { reference: s.reference, referenceRatio: r.rps / referenceRps });
       const clean = r.errors + r.timeouts + r.non2xx === 0;
       if (s.minRatio !== undefined && row.ratio !== undefined) {
@@ -464,7 +488,7 @@ export function renderTable(rows: ScenarioRow[]): string {
       continue;
     }
     const errs = (r.errors ?? 0) + (r.timeouts ?? 0) + (r.non2xx ?? 0);
-    let ratio = r.ratio !== undefined ? `${r.ratio.toFixed(2)} × ${r.baseline}` : '';
+    let ratio = r.ratio !== undefined ? `${r.ratio.toFixed(2)} × ${r.baseline}` : r.baselineP99 !== undefined ? `(echo's p99 ${r.baselineP99} ms)` : '';
     if (r.referenceRatio !== undefined) ratio += ` (${r.referenceRatio.toFixed(2)} × ${r.reference})`;
     const goal = r.goal ? `${r.pass ? 'PASS' : 'FAIL'} (${r.goal})` : '';
     const cpu = formatCpu(r.cpuUsPerReq) + (r.baselineCpuUsPerReq ? ` (echo ${formatCpu(r.baselineCpuUsPerReq)})` : '');
