@@ -6,6 +6,7 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createMysqlDatabase } from '../test/support/databases';
 
 export const ROOT = resolve(__dirname, '..');
 export const HOST = '127.0.0.1';
@@ -183,46 +184,10 @@ function gitHead(): string | null {
 
 export const uniqueTag = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-/** A fresh MariaDB/MySQL database on the server at serverUrl; drop() removes it. */
+/** A fresh MariaDB/MySQL database on the server at serverUrl (named qris_bench_<tag>); drop() removes it. */
 export async function mysqlDatabase(serverUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mysql = require('mysql2/promise');
   const name = `qris_bench_${uniqueTag()}`;
-  const admin = await mysql.createConnection(serverUrl);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    async drop() {
-      const conn = await mysql.createConnection(serverUrl);
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-    },
-  };
-}
-
-/** Deletes the Redis keys a run created under its prefix (SCAN, bounded). */
-export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Redis = require('ioredis');
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-  let removed = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    for (let i = 0; i < 100_000; i++) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) removed += await redis.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } finally {
-    redis.disconnect();
-  }
-  return removed;
+  return { name, ...(await createMysqlDatabase(serverUrl, name)) };
 }
 
 /** CPU time (user + system, all threads) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */

@@ -20,7 +20,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } f
 import { IncomingMessage, ServerResponse, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Child, HOST, ROOT, argValue, dropRedisPrefix, freePort, machineInfo, mysqlDatabase, sleep, startChild, uniqueTag } from './lib';
+import { deleteRedisPrefix } from '../test/support/redis';
+import { Child, HOST, ROOT, argValue, freePort, machineInfo, mysqlDatabase, sleep, startChild, uniqueTag } from './lib';
 
 const args = process.argv.slice(2);
 const ORDERS = Number(argValue(args, '--orders') ?? 300);
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
     cleanups.push(async () => rmSync(DIST, { recursive: true, force: true }));
     const db = await mysqlDatabase(serverUrl);
     cleanups.push(() => db.drop());
-    cleanups.push(() => dropRedisPrefix(redisUrl, prefix));
+    cleanups.push(() => deleteRedisPrefix(redisUrl, prefix));
     const recvPort = await freePort();
     await new Promise<void>((r) => receiver.listen(recvPort, HOST, r));
     const callbackUrl = `http://${HOST}:${recvPort}/callback`;

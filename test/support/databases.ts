@@ -72,16 +72,19 @@ async function sqliteDatabase(): Promise<TestDatabase> {
 }
 
 async function mysqlDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = uniqueName();
+  const { url, drop } = await createMysqlDatabase(serverUrl, uniqueName());
+  return { name: 'mysql', url, appEnv: { DB_URL: url }, drop };
+}
+
+/** Creates database `name` (utf8mb4) on the MariaDB/MySQL server at serverUrl; drop() removes it. The benchmarks use it too. */
+export async function createMysqlDatabase(serverUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = await mysql.createConnection(serverUrl);
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
-    name: 'mysql',
     url: url.toString(),
-    appEnv: { DB_URL: url.toString() },
     drop: async () => {
       const conn = await mysql.createConnection(serverUrl);
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
