@@ -103,9 +103,12 @@ export async function pacedLoad(options: {
       if (outcome.status < 200 || outcome.status >= 300) non2xx++;
       options.onResponse?.(outcome.status, outcome.body);
     }
+    // A request waiting for a socket takes this one; if this one was lost, dispatch opens another.
     const queued = waiting.shift();
-    if (queued) dispatch(queued.dueNs, queued.bytes);
-    else if (all.has(conn)) idle.push(conn);
+    if (!all.has(conn)) {
+      if (queued) dispatch(queued.dueNs, queued.bytes);
+    } else if (queued) send(conn, queued.dueNs, queued.bytes);
+    else idle.push(conn);
   };
 
   const open = (): Connection => {
@@ -131,14 +134,15 @@ export async function pacedLoad(options: {
     return conn;
   };
 
-  const dispatch = (dueNs: bigint, bytes: Buffer): void => {
-    const conn = idle.pop() ?? (all.size < options.connections ? open() : undefined);
-    if (!conn) {
-      waiting.push({ dueNs, bytes });
-      return;
-    }
+  const send = (conn: Connection, dueNs: bigint, bytes: Buffer): void => {
     conn.current = { dueNs, sentAtMs: Date.now() };
     conn.socket.write(bytes);
+  };
+
+  const dispatch = (dueNs: bigint, bytes: Buffer): void => {
+    const conn = idle.pop() ?? (all.size < options.connections ? open() : undefined);
+    if (conn) send(conn, dueNs, bytes);
+    else waiting.push({ dueNs, bytes });
   };
 
   const watchdog = setInterval(() => {
