@@ -40,17 +40,19 @@ interface Connection {
 const HEADER_END = Buffer.from('\r\n\r\n');
 const TIMEOUT_MS = 10_000;
 
-/** Status and total length of the first complete response in `data`, or null while it is incomplete. */
-export function parseResponse(data: Buffer): { status: number; length: number; bodyStart: number } | null | Error {
+/**
+ * Status and total length of the first complete response in `data`; 'incomplete' until all of it has
+ * arrived; 'unframed' without a Content-Length (the service always sends one; chunked is not read).
+ */
+function parseResponse(data: Buffer): { status: number; length: number; bodyStart: number } | 'incomplete' | 'unframed' {
   const headEnd = data.indexOf(HEADER_END);
-  if (headEnd < 0) return null;
+  if (headEnd < 0) return 'incomplete';
   const head = data.toString('latin1', 0, headEnd);
-  const status = Number(head.slice(9, 12));
   const match = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-  if (!match) return new Error(`response without Content-Length (status ${status})`);
+  if (!match) return 'unframed';
   const bodyStart = headEnd + HEADER_END.length;
   const length = bodyStart + Number(match[1]);
-  return data.length >= length ? { status, length, bodyStart } : null;
+  return data.length >= length ? { status: Number(head.slice(9, 12)), length, bodyStart } : 'incomplete';
 }
 
 export async function pacedLoad(options: {
@@ -117,8 +119,8 @@ export async function pacedLoad(options: {
     conn.socket.on('data', (chunk: Buffer) => {
       conn.pending = conn.pending.length ? Buffer.concat([conn.pending, chunk]) : chunk;
       const parsed = parseResponse(conn.pending);
-      if (parsed === null) return;
-      if (parsed instanceof Error) return settle(conn, 'error');
+      if (parsed === 'incomplete') return;
+      if (parsed === 'unframed') return settle(conn, 'error');
       const body = conn.pending.toString('utf8', parsed.bodyStart, parsed.length);
       conn.pending = conn.pending.subarray(parsed.length);
       settle(conn, { status: parsed.status, body });
