@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DbKind } from './database-url';
 import { Sql } from './sql';
@@ -11,7 +11,7 @@ import { Sql } from './sql';
  * write can never land inside someone else's transaction.
  */
 @Injectable()
-export class Db {
+export class Db implements OnApplicationShutdown {
   readonly kind: DbKind;
   /** Raw, dialect-aware SQL for the hot paths (same connection, same SQLite queue). */
   readonly sql: Sql;
@@ -20,6 +20,10 @@ export class Db {
     const type = dataSource.options.type;
     this.kind = type === 'better-sqlite3' ? 'sqlite' : type === 'postgres' ? 'postgres' : 'mysql';
     this.sql = Sql.for(dataSource);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.sql.close();
   }
 
   /** For reads outside a transaction. */

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { formatRupiahDecimal, parseRupiah } from '../common/money/rupiah';
 import { DbKind } from './database-url';
+import { MysqlGroupCommit } from './mysql-group-commit';
 
 /**
  * A small raw-SQL layer for the hot paths, beside TypeORM (which keeps the schema, migrations and every
@@ -82,6 +83,8 @@ export class Sql {
   private readonly rollbackTo: Statement;
   /** SQLite: the group of units still accepting members (see grouped). */
   private openGroup: GroupEntry[] | null = null;
+  /** MySQL/MariaDB: group commit on a pool of its own (see MysqlGroupCommit). */
+  private readonly mysqlGroups: MysqlGroupCommit | null;
 
   // SQLite: the process-wide write queue (shared with Db.transaction).
   private queue: Promise<unknown> = Promise.resolve();
@@ -96,6 +99,7 @@ export class Sql {
     this.savepoint = new Statement('SAVEPOINT unit', 'run');
     this.release = new Statement('RELEASE unit', 'run');
     this.rollbackTo = new Statement('ROLLBACK TO unit', 'run');
+    this.mysqlGroups = this.dialect === 'mysql' ? new MysqlGroupCommit(dataSource, (unit) => this.pooledTransaction(unit)) : null;
   }
 
   /** One per DataSource, so Db and free functions given only an EntityManager share the queue and caches. */
@@ -174,20 +178,23 @@ export class Sql {
   // ---- running units ---------------------------------------------------------------------------
 
   /**
-   * Runs the unit in its own transaction. SQLite: in the write queue, synchronously between BEGIN
-   * IMMEDIATE and COMMIT. MySQL/PostgreSQL: on one pooled connection.
+   * Runs the unit in a transaction; it settles once that transaction has committed. SQLite: in the write
+   * queue, synchronously between BEGIN IMMEDIATE and COMMIT, grouped with the units queued beside it.
+   * MySQL: grouped likewise (MysqlGroupCommit). PostgreSQL: alone on one pooled connection.
    */
   transaction<T>(unit: () => SqlUnit<T>): Promise<T> {
     if (this.dialect === 'sqlite') return this.grouped(unit);
+    if (this.mysqlGroups) return this.mysqlGroups.run(unit);
     return this.pooledTransaction(unit);
   }
 
   /**
-   * One write statement, atomic on its own: SQLite runs it in the write queue without BEGIN/COMMIT;
-   * MySQL/PostgreSQL in autocommit on a pooled connection. Resolves to the affected row count.
+   * One write statement, atomic on its own: SQLite and MySQL run it as a unit of the next group;
+   * PostgreSQL in autocommit on a pooled connection. Resolves to the affected row count.
    */
   write(statement: Statement, params: readonly unknown[]): Promise<number> {
     if (this.dialect === 'sqlite') return this.grouped(() => singleRun(statement, params));
+    if (this.mysqlGroups) return this.mysqlGroups.run(() => singleRun(statement, params));
     return this.pooled((runner) => this.runnerExec(runner, statement, params) as Promise<number>);
   }
 
@@ -218,7 +225,13 @@ export class Sql {
         return Promise.reject(error);
       }
     }
+    if (this.mysqlGroups) return this.mysqlGroups.query(statement, params) as Promise<T | undefined>;
     return this.pooled((runner) => this.runnerExec(runner, statement, params) as Promise<T | undefined>);
+  }
+
+  /** Ends what this layer opened beside TypeORM's pool (MySQL's group-commit pool). */
+  close(): Promise<void> {
+    return this.mysqlGroups ? this.mysqlGroups.close() : Promise.resolve();
   }
 
   /**

@@ -1,0 +1,237 @@
+import type { DataSource } from 'typeorm';
+import type { SqlOp, SqlUnit, Statement } from './sql';
+
+/** Units per group: enough to spread a COMMIT, few enough that the last one does not wait long behind the rest. */
+const MAX_GROUP = 16;
+/** Connections of the group-commit pool, beside TypeORM's own (DB_POOL of 20). */
+const POOL_SIZE = 10;
+
+/** The parts of mysql2's callback API used here. */
+interface MysqlConnection {
+  query(text: string, values: unknown[], callback: (error: MysqlError | null, results: any) => void): void;
+  release(): void;
+  destroy(): void;
+}
+
+interface MysqlPool {
+  getConnection(callback: (error: MysqlError | null, connection: MysqlConnection) => void): void;
+  query(text: string, values: unknown[], callback: (error: MysqlError | null, results: any) => void): void;
+  end(callback: (error: unknown) => void): void;
+}
+
+interface MysqlError extends Error {
+  errno?: number;
+  code?: string;
+  fatal?: boolean;
+}
+
+interface MysqlModule {
+  createPool(options: Record<string, unknown>): MysqlPool;
+}
+
+interface GroupEntry {
+  unit: () => SqlUnit<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Thrown out of a unit's statement, to tell it from an error the unit's own code threw. */
+class StatementFailed {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Group commit on MySQL/MariaDB, the counterpart of Sql's on SQLite. Units that arrive within one event-loop
+ * turn run one after another in one transaction on one connection, each after its own SAVEPOINT: a unit
+ * that fails is rolled back to its savepoint alone and its caller gets the error; the others commit. Every
+ * caller's promise settles after the COMMIT, so the outcome is that of serial transactions.
+ *
+ * The point is round trips, which are most of a unit's cost here (each wakes the server and this process on
+ * both sides of the loopback): START TRANSACTION and SAVEPOINT travel in the same packet as the unit's first
+ * statement (a multi-statement query), so a unit of n statements costs n round trips and the group one
+ * COMMIT. Multi-statement queries are enabled on this pool only; every statement sent on it is a constant
+ * template with `?` parameters, escaped by mysql2 as on TypeORM's pool.
+ *
+ * When the group's transaction is lost before its COMMIT (a deadlock victim, a dropped connection), nothing
+ * of it was kept: each unit is run again, alone, through `runAlone`. A unit must therefore have no effect
+ * outside its statements (all units do: they compute from their arguments and the rows they read).
+ */
+export class MysqlGroupCommit {
+  private pool: MysqlPool | null = null;
+  private closed = false;
+  private openGroup: GroupEntry[] | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runAlone: <T>(unit: () => SqlUnit<T>) => Promise<T>,
+  ) {}
+
+  /** Runs the unit in the next group's transaction; settles after that transaction's COMMIT. */
+  run<T>(unit: () => SqlUnit<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const entry: GroupEntry = { unit, resolve: resolve as (value: unknown) => void, reject };
+      if (this.openGroup && this.openGroup.length < MAX_GROUP) {
+        this.openGroup.push(entry);
+        return;
+      }
+      const group = [entry];
+      this.openGroup = group;
+      setImmediate(() => {
+        if (this.openGroup === group) this.openGroup = null;
+        void this.runGroup(group);
+      });
+    });
+  }
+
+  /** One statement outside any transaction (reads). */
+  query(statement: Statement, params: readonly unknown[]): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.mysqlPool().query(statement.text, driverValues(params), (error, results) => {
+        if (error) reject(error);
+        else resolve(resultFor(statement, results));
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    this.closed = true;
+    if (pool) await new Promise((resolve) => pool.end(resolve));
+  }
+
+  private mysqlPool(): MysqlPool {
+    if (!this.pool) {
+      if (this.closed) throw new Error('the database layer is shut down');
+      // TypeORM's own connection options (host, credentials, timezone 'Z', charset, big numbers), so values
+      // are written and read exactly as through its pool.
+      const driver = this.dataSource.driver as unknown as {
+        mysql: MysqlModule;
+        options: unknown;
+        createConnectionOptions(options: unknown, credentials: unknown): Record<string, unknown>;
+      };
+      const options = driver.createConnectionOptions(driver.options, driver.options);
+      this.pool = driver.mysql.createPool({ ...options, connectionLimit: POOL_SIZE, multipleStatements: true });
+    }
+    return this.pool;
+  }
+
+  private async runGroup(group: GroupEntry[]): Promise<void> {
+    let connection: MysqlConnection;
+    try {
+      connection = await new Promise<MysqlConnection>((resolve, reject) =>
+        this.mysqlPool().getConnection((error, conn) => (error ? reject(error) : resolve(conn))),
+      );
+    } catch (error) {
+      for (const entry of group) entry.reject(error);
+      return;
+    }
+
+    const outcomes: Outcome[] = [];
+    // Statements without parameters that go out in front of the next one (one round trip).
+    let pending = ['START TRANSACTION'];
+    let lost = false;
+    for (const entry of group) {
+      pending.push('SAVEPOINT unit');
+      const result = await this.drive(connection, entry.unit(), pending);
+      pending = result.pending;
+      outcomes.push(result.outcome);
+      if (result.outcome.ok || !result.sent) continue;
+      // Undo the unit alone. If that fails, the transaction itself is gone (InnoDB rolls back a deadlock
+      // victim's whole transaction) or the connection is.
+      try {
+        await send(connection, ['ROLLBACK TO SAVEPOINT unit'], null);
+      } catch {
+        lost = true;
+        break;
+      }
+    }
+
+    if (lost) {
+      connection.destroy();
+      // Nothing of the group was committed: every unit runs again on its own, in order.
+      for (const entry of group) this.runAlone(entry.unit).then(entry.resolve, entry.reject);
+      return;
+    }
+
+    try {
+      await send(connection, [...pending, 'COMMIT'], null);
+    } catch (error) {
+      // The COMMIT's outcome is unknown (its reply did not arrive); no unit may run again.
+      connection.destroy();
+      for (const entry of group) entry.reject(error);
+      return;
+    }
+    connection.release();
+    group.forEach((entry, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) entry.resolve(outcome.value);
+      else entry.reject(outcome.error);
+    });
+  }
+
+  /**
+   * Runs one unit's statements, the first one after `pending`. `sent` says whether any went out (then
+   * `pending` went with it); a unit that failed with nothing sent has nothing to undo.
+   */
+  private async drive(
+    connection: MysqlConnection,
+    unit: SqlUnit<unknown>,
+    pending: string[],
+  ): Promise<{ outcome: Outcome; pending: string[]; sent: boolean }> {
+    let sent = false;
+    try {
+      let step = unit.next();
+      while (!step.done) {
+        const op: SqlOp = step.value;
+        let value: unknown;
+        try {
+          sent = true;
+          value = await send(connection, pending, op.statement, op.params);
+        } catch (error) {
+          unit.return(undefined);
+          throw new StatementFailed(error);
+        }
+        pending = [];
+        step = unit.next(value);
+      }
+      return { outcome: { ok: true, value: step.value }, pending, sent };
+    } catch (thrown) {
+      const error = thrown instanceof StatementFailed ? thrown.error : thrown;
+      return { outcome: { ok: false, error: error ?? new Error('unit failed') }, pending: sent ? [] : pending, sent };
+    }
+  }
+}
+
+/**
+ * Sends `pending` (parameterless statements) and the statement as one multi-statement query; resolves to the
+ * statement's result. With no statement, sends `pending` alone.
+ */
+function send(connection: MysqlConnection, pending: string[], statement: Statement | null, params: readonly unknown[] = []): Promise<unknown> {
+  const texts = statement ? [...pending, statement.text] : pending;
+  return new Promise((resolve, reject) => {
+    connection.query(texts.join(';\n'), driverValues(params), (error, results) => {
+      if (error) return reject(error);
+      if (!statement) return resolve(undefined);
+      resolve(resultFor(statement, texts.length > 1 ? results[texts.length - 1] : results));
+    });
+  });
+}
+
+function driverValues(params: readonly unknown[]): unknown[] {
+  return params.map((value) => (value === undefined ? null : value));
+}
+
+/** What a statement yields to its unit: the affected row count (`run`), a row or undefined (`get`), rows (`all`). */
+function resultFor(statement: Statement, result: any): unknown {
+  switch (statement.mode) {
+    case 'run':
+      return result.affectedRows ?? 0;
+    case 'get':
+      return result[0];
+    case 'all':
+      return result;
+  }
+}

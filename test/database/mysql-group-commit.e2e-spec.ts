@@ -1,0 +1,126 @@
+import mysql from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
+import { Db } from '../../src/database/db';
+import { IdempotencyKeyEntity } from '../../src/database/entities/idempotency-key.entity';
+import { Sql, SqlUnit } from '../../src/database/sql';
+import { isUniqueViolation } from '../../src/database/unique-violation';
+import { waitFor } from '../support/callback-receiver';
+import { TestDatabase, testDatabases } from '../support/databases';
+
+const mysqlFactory = testDatabases().find(([name]) => name === 'mysql')?.[1];
+const describeMysql = mysqlFactory ? describe : describe.skip;
+
+const INSERT = 'INSERT INTO idempotency_keys (id, scope, idem_key, fingerprint, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
+const LOCK_KEY = 'SELECT id FROM idempotency_keys WHERE id = ? FOR UPDATE';
+
+/** Units that run together in one transaction on MariaDB/MySQL, one savepoint each (Sql.transaction, Sql.write). */
+describeMysql('MySQL group commit', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let db: Db;
+  let sql: Sql;
+  let admin: mysql.Connection;
+
+  beforeAll(async () => {
+    database = await mysqlFactory!();
+    dataSource = new DataSource(buildDataSourceOptions({ url: database.url, migrationsRun: true, sqliteSynchronous: 'NORMAL' }));
+    await dataSource.initialize();
+    db = new Db(dataSource);
+    sql = db.sql;
+    admin = await mysql.createConnection(database.url);
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await db?.onApplicationShutdown();
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+  beforeEach(() => dataSource.manager.clear(IdempotencyKeyEntity));
+
+  function* insertKey(id: string, key: string): SqlUnit<number> {
+    const at = new Date();
+    return yield sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
+  }
+
+  async function keyIds(): Promise<string[]> {
+    return (await dataSource.manager.find(IdempotencyKeyEntity)).map((k) => k.id).sort();
+  }
+
+  async function commits(): Promise<number> {
+    const [rows] = await admin.query("SHOW GLOBAL STATUS LIKE 'Com_commit'");
+    return Number((rows as Array<{ Value: string }>)[0].Value);
+  }
+
+  it('commits the units of one event-loop turn together; a failing one is rolled back alone and its caller gets the error', async () => {
+    function* twoThenFail(): SqlUnit<number> {
+      yield* insertKey('c', 'k3');
+      return yield* insertKey('d', 'k1'); // duplicate (scope, key) of the first unit
+    }
+    const before = await commits();
+    const results = await Promise.allSettled([
+      sql.transaction(() => insertKey('a', 'k1')),
+      sql.transaction(twoThenFail),
+      sql.write(sql.stmt(INSERT, 'run'), ['b', 's', 'k2', 'f', 'IN_PROGRESS', new Date(), new Date()]),
+    ]);
+    const after = await commits();
+
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(results[1].status).toBe('rejected');
+    expect(isUniqueViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
+    expect(results[2]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(await keyIds()).toEqual(['a', 'b']); // 'c' went with its unit's savepoint
+    expect(after - before).toBe(1); // one COMMIT for the three units
+  });
+
+  it('reads what TypeORM wrote, in the same forms', async () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    await dataSource.manager.insert(IdempotencyKeyEntity, {
+      id: 'r', scope: 's', key: 'kr', fingerprint: 'f', status: 'COMPLETED', responseStatus: 201, responseBody: '{"x":1}', createdAt: at, expiresAt: at,
+    });
+    const row = await sql.get(sql.stmt('SELECT created_at, response_status, response_body FROM idempotency_keys WHERE id = ?', 'get'), ['r']);
+    expect(sql.readDate(row!.created_at)!.toISOString()).toBe(at.toISOString());
+    expect(Number(row!.response_status)).toBe(201);
+    expect(sql.readJson(row!.response_body)).toEqual({ x: 1 });
+    expect(await sql.get(sql.stmt('SELECT id FROM idempotency_keys WHERE id = ?', 'get'), ['missing'])).toBeUndefined();
+  });
+
+  it('runs every unit again, alone, when the group loses its transaction before the COMMIT', async () => {
+    await dataSource.manager.insert(IdempotencyKeyEntity, {
+      id: 'held', scope: 's', key: 'kh', fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date(),
+    });
+    // Another transaction holds the row the group's second unit wants, so the group waits there, after
+    // its first unit has inserted 'a'; then its connection is killed.
+    const holder = await mysql.createConnection(database.url);
+    try {
+      await holder.query('START TRANSACTION');
+      await holder.query(LOCK_KEY, ['held']);
+      const results = Promise.allSettled([
+        sql.transaction(() => insertKey('a', 'k1')),
+        sql.transaction(function* () {
+          const row = yield sql.op(sql.stmt(LOCK_KEY, 'get'), ['held']);
+          return yield* insertKey('b', `k2-${row ? 'seen' : 'none'}`);
+        }),
+      ]);
+      let waiting: number | undefined;
+      await waitFor(async () => {
+        const [rows] = await admin.query(
+          "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE '%FROM idempotency_keys WHERE id = % FOR UPDATE%'",
+        );
+        waiting = (rows as Array<{ id: number }>).find((r) => r.id !== holder.threadId && r.id !== admin.threadId)?.id;
+        return waiting !== undefined;
+      }, 'the group waiting on the held row');
+      await admin.query(`KILL CONNECTION ${Number(waiting)}`);
+      await holder.query('COMMIT');
+
+      expect(await results).toEqual([
+        { status: 'fulfilled', value: 1 },
+        { status: 'fulfilled', value: 1 },
+      ]);
+    } finally {
+      await holder.end();
+    }
+    // Each unit's rows exactly once: the killed group kept nothing, the second runs kept everything.
+    expect(await keyIds()).toEqual(['a', 'b', 'held']);
+  });
+});
