@@ -54,6 +54,35 @@ describe('Sql (SQLite)', () => {
     expect(ids).toEqual(['a', 'b']); // 'c' went with its unit's savepoint
   });
 
+  it('keeps the other units of the group as they ran when a unit fails at its first statement', async () => {
+    const at = new Date();
+    const runs = { a: 0, dup: 0, b: 0 };
+    const results = await Promise.allSettled([
+      sql.transaction(() => (runs.a++, insertKey('a', 'k1', at))),
+      sql.transaction(() => (runs.dup++, insertKey('dup', 'k1', at))), // duplicate (scope, key): SQLite undoes the statement
+      sql.transaction(() => (runs.b++, insertKey('b', 'k2', at))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(isUniqueViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
+    expect(runs).toEqual({ a: 1, dup: 1, b: 1 }); // nothing to undo, so nothing ran again
+    expect((await dataSource.manager.find(IdempotencyKeyEntity)).map((k) => k.id).sort()).toEqual(['a', 'b']);
+  });
+
+  it('runs the group again with a savepoint per unit when a unit fails after a statement went through', async () => {
+    const at = new Date();
+    let runs = 0;
+    function* writeThenThrow(): SqlUnit<number> {
+      runs++;
+      yield* insertKey('w', 'kw', at);
+      throw new Error('the unit gives up after writing');
+    }
+    const results = await Promise.allSettled([sql.transaction(() => insertKey('a', 'k1', at)), sql.transaction(writeThenThrow)]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('the unit gives up after writing');
+    expect(runs).toBe(2);
+    expect((await dataSource.manager.find(IdempotencyKeyEntity)).map((k) => k.id)).toEqual(['a']); // not 'w'
+  });
+
   it('never interleaves a unit with a TypeORM transaction of Db.transaction', async () => {
     const at = new Date();
     const order: string[] = [];

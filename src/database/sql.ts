@@ -18,7 +18,7 @@ import { MysqlGroupCommit } from './mysql-group-commit';
  * Units of work are generators that yield statements (`run`, `get`, `all`) and receive their results, so
  * one piece of code runs synchronously on SQLite (on the better-sqlite3 handle TypeORM owns, with cached
  * prepared statements, inside BEGIN IMMEDIATE … COMMIT, no await in between; units that queue up together
- * share one COMMIT, each in its own SAVEPOINT, see grouped()) and asynchronously on a pooled
+ * share one COMMIT, see grouped()) and asynchronously on a pooled
  * MySQL/PostgreSQL connection.
  *
  * SQLite has one connection per process: every write transaction of the process — TypeORM's through
@@ -293,11 +293,20 @@ export class Sql {
 
   /**
    * Group commit. Units queued while the write queue is busy or within one event-loop turn run together
-   * in one BEGIN IMMEDIATE … COMMIT, each inside its own SAVEPOINT: a unit that throws is rolled back to
-   * its savepoint alone (and its caller gets the error), the others commit. Every caller's promise
-   * settles only after the COMMIT, so what a unit wrote is durable (as PRAGMA synchronous defines it) when
-   * its caller continues; units run one after another, so the outcome is that of serial transactions.
-   * A COMMIT costs a WAL append (100-500 µs here) whatever it carries; this spreads it over the group.
+   * in one BEGIN IMMEDIATE … COMMIT: a unit that throws is undone alone (and its caller gets the error),
+   * the others commit. Every caller's promise settles only after the COMMIT, so what a unit wrote is durable
+   * (as PRAGMA synchronous defines it) when its caller continues; units run one after another, so the
+   * outcome is that of serial transactions. A COMMIT costs a WAL append (100-500 µs here) whatever it
+   * carries; this spreads it over the group.
+   *
+   * Units run without savepoints: SQLite undoes a failed statement by itself, so a unit that fails at its
+   * first statement (a duplicate order, event or idempotency key: the usual failures) has nothing to undo.
+   * Only a unit that fails after a statement went through needs its own undone; then the transaction is
+   * rolled back and the whole group runs again, each unit inside a SAVEPOINT. A savepoint per unit costs
+   * ~7 % of a create's CPU and ~20 % of a webhook's (SAVEPOINT and RELEASE, and a sub-journal copy of every
+   * page the unit touches first), for a case that is rare. Units are therefore run twice at times: they
+   * must have no effect outside their statements (all units do: they compute from their arguments and the
+   * rows they read; MySQL's group commit asks the same).
    */
   private grouped<T>(unit: () => SqlUnit<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -318,8 +327,7 @@ export class Sql {
   private runGroup(group: GroupEntry[]): void {
     if (this.openGroup === group) this.openGroup = null;
     const handle = this.sqlite();
-    const results: unknown[] = new Array(group.length);
-    const errors: unknown[] = new Array(group.length);
+    let outcomes: GroupOutcomes | null = null;
     try {
       // Throws (and changes nothing) if a transaction is open on the handle outside the queue.
       this.sqliteExec(this.begin, []);
@@ -328,19 +336,11 @@ export class Sql {
       return;
     }
     try {
-      for (let i = 0; i < group.length; i++) {
-        this.sqliteExec(this.savepoint, []);
-        try {
-          results[i] = this.drive(group[i].unit());
-          this.sqliteExec(this.release, []);
-        } catch (error) {
-          // SQLite undoes a failed statement (constraint violations included) and keeps the transaction;
-          // some errors (disk full, I/O) end it: then nothing of the group is kept.
-          if (!handle.inTransaction) throw error;
-          this.sqliteExec(this.rollbackTo, []);
-          this.sqliteExec(this.release, []);
-          errors[i] = error ?? new Error('unit failed');
-        }
+      outcomes = this.runUnits(group, handle, false);
+      if (!outcomes) {
+        this.sqliteExec(this.rollback, []);
+        this.sqliteExec(this.begin, []);
+        outcomes = this.runUnits(group, handle, true)!;
       }
       this.sqliteExec(this.commit, []);
     } catch (error) {
@@ -355,12 +355,42 @@ export class Sql {
       return;
     }
     for (let i = 0; i < group.length; i++) {
-      if (errors[i] !== undefined) group[i].reject(errors[i]);
-      else group[i].resolve(results[i]);
+      if (outcomes.errors[i] !== undefined) group[i].reject(outcomes.errors[i]);
+      else group[i].resolve(outcomes.results[i]);
     }
   }
 
-  private drive<T>(unit: SqlUnit<T>): T {
+  /**
+   * The group's units, one after another in the open transaction. Without savepoints, null when a unit
+   * failed after one of its statements had gone through (see grouped). Throws when SQLite ended the
+   * transaction itself (some errors, disk full or I/O, do): then nothing of the group is kept.
+   */
+  private runUnits(group: GroupEntry[], handle: SqliteHandle, savepoints: boolean): GroupOutcomes | null {
+    const results: unknown[] = new Array(group.length);
+    const errors: unknown[] = new Array(group.length);
+    const progress = { statements: 0 };
+    for (let i = 0; i < group.length; i++) {
+      if (savepoints) this.sqliteExec(this.savepoint, []);
+      progress.statements = 0;
+      try {
+        results[i] = this.drive(group[i].unit(), progress);
+        if (savepoints) this.sqliteExec(this.release, []);
+      } catch (error) {
+        if (!handle.inTransaction) throw error;
+        if (savepoints) {
+          this.sqliteExec(this.rollbackTo, []);
+          this.sqliteExec(this.release, []);
+        } else if (progress.statements > 0) {
+          return null;
+        }
+        errors[i] = error ?? new Error('unit failed');
+      }
+    }
+    return { results, errors };
+  }
+
+  /** Runs the unit's statements synchronously; `progress` counts those that went through. */
+  private drive<T>(unit: SqlUnit<T>, progress?: { statements: number }): T {
     let step = unit.next();
     while (!step.done) {
       let value: unknown;
@@ -370,6 +400,7 @@ export class Sql {
         unit.return(undefined as T);
         throw error;
       }
+      if (progress) progress.statements++;
       step = unit.next(value);
     }
     return step.value;
@@ -432,6 +463,11 @@ export class Sql {
         return result.records ?? [];
     }
   }
+}
+
+interface GroupOutcomes {
+  results: unknown[];
+  errors: unknown[];
 }
 
 interface GroupEntry {
