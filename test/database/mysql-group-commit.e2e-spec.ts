@@ -123,4 +123,49 @@ describeMysql('MySQL group commit', () => {
     // Each unit's rows exactly once: the killed group kept nothing, the second runs kept everything.
     expect(await keyIds()).toEqual(['a', 'b', 'held']);
   });
+
+  it('runs every unit again, alone, when the group is a deadlock victim', async () => {
+    const row = (id: string) => ({ id, scope: 's', key: `k-${id}`, fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date() });
+    await dataSource.manager.insert(IdempotencyKeyEntity, [row('A'), row('B')]);
+    let runs = 0;
+    const holder = await mysql.createConnection(database.url);
+    try {
+      // The other transaction holds B and has written more than the group will have, so InnoDB picks the
+      // group as the victim of the deadlock below.
+      await holder.query('START TRANSACTION');
+      for (let i = 0; i < 20; i++) {
+        await holder.query(INSERT, [`filler-${i}`, 's', `kf-${i}`, 'f', 'IN_PROGRESS', new Date(), new Date()]);
+      }
+      await holder.query(LOCK_KEY, ['B']);
+      const results = Promise.allSettled([
+        sql.transaction(function* () {
+          runs++;
+          return yield sql.op(sql.stmt("UPDATE idempotency_keys SET status = 'COMPLETED' WHERE id = ?", 'run'), ['A']);
+        }),
+        sql.transaction(function* () {
+          yield sql.op(sql.stmt(LOCK_KEY, 'get'), ['B']);
+          return yield* insertKey('after-B', 'k-after-B');
+        }),
+      ]);
+      await waitFor(async () => {
+        const [rows] = await admin.query(
+          "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE '%FROM idempotency_keys WHERE id = % FOR UPDATE%'",
+        );
+        return (rows as Array<{ id: number }>).some((r) => r.id !== holder.threadId && r.id !== admin.threadId);
+      }, 'the group waiting on B');
+      await holder.query(LOCK_KEY, ['A']); // the group holds A: a deadlock, and the group loses it
+      await holder.query('COMMIT');
+
+      expect(await results).toEqual([
+        { status: 'fulfilled', value: 1 },
+        { status: 'fulfilled', value: 1 },
+      ]);
+    } finally {
+      await holder.end();
+    }
+    expect(runs).toBe(2);
+    const stored = await dataSource.manager.find(IdempotencyKeyEntity);
+    expect(stored.find((k) => k.id === 'A')?.status).toBe('COMPLETED');
+    expect(stored.filter((k) => k.id === 'after-B' || k.id.startsWith('filler-'))).toHaveLength(21);
+  });
 });
