@@ -44,19 +44,23 @@ class StatementFailed {
 
 /**
  * Group commit on MySQL/MariaDB, the counterpart of Sql's on SQLite. Units that arrive within one event-loop
- * turn run one after another in one transaction on one connection, each after its own SAVEPOINT: a unit
- * that fails is rolled back to its savepoint alone and its caller gets the error; the others commit. Every
- * caller's promise settles after the COMMIT, so the outcome is that of serial transactions.
+ * turn run one after another in one transaction on one connection, and every caller's promise settles
+ * after its COMMIT, so the outcome is that of serial transactions.
  *
  * The point is round trips, which are most of a unit's cost here (each wakes the server and this process on
- * both sides of the loopback): START TRANSACTION and SAVEPOINT travel in the same packet as the unit's first
- * statement (a multi-statement query), so a unit of n statements costs n round trips and the group one
- * COMMIT. Multi-statement queries are enabled on this pool only; every statement sent on it is a constant
- * template with `?` parameters, escaped by mysql2 as on TypeORM's pool.
+ * both sides of the loopback): START TRANSACTION travels in the same packet as the group's first statement
+ * (a multi-statement query), and the group shares one COMMIT. Multi-statement queries are enabled on this
+ * pool only; every statement sent on it is a constant template with `?` parameters, escaped by mysql2 as on
+ * TypeORM's pool.
  *
- * When the group's transaction is lost before its COMMIT (a deadlock victim, a dropped connection), nothing
- * of it was kept: each unit is run again, alone, through `runAlone`. A unit must therefore have no effect
- * outside its statements (all units do: they compute from their arguments and the rows they read).
+ * Units run without savepoints (two statements per unit of MariaDB's CPU, which shares the machine): InnoDB
+ * undoes a failed statement by itself, so a unit that fails at its first statement (a duplicate order, event
+ * or key: the usual failures) has nothing to undo, once `DO 0`'s status flags show the transaction still
+ * open. Anything else — a unit failing after one of its statements went through, a deadlock victim (InnoDB
+ * rolls back its whole transaction), a dropped connection — and nothing of the group is kept: the connection
+ * is closed before any COMMIT, and each unit runs again, alone, through `runAlone`. A unit must therefore
+ * have no effect outside its statements (all units do: they compute from their arguments and the rows they
+ * read).
  */
 export class MysqlGroupCommit {
   private pool: MysqlPool | null = null;
@@ -134,24 +138,23 @@ export class MysqlGroupCommit {
     let pending = ['START TRANSACTION'];
     let lost = false;
     for (const entry of group) {
-      pending.push('SAVEPOINT unit');
       const result = await this.drive(connection, entry.unit(), pending);
       pending = result.pending;
       outcomes.push(result.outcome);
-      if (result.outcome.ok || !result.sent) continue;
-      // Undo the unit alone. If that fails, the transaction itself is gone (InnoDB rolls back a deadlock
-      // victim's whole transaction) or the connection is.
-      try {
-        await send(connection, ['ROLLBACK TO SAVEPOINT unit'], null);
-      } catch {
-        lost = true;
-        break;
+      if (result.outcome.ok || result.statements === 0) {
+        // Done, or failed at its first statement, which InnoDB undid by itself (a duplicate key, say)...
+        if (result.outcome.ok || !result.sent || (await stillInTransaction(connection))) continue;
+        // ...unless that error ended the whole transaction (a deadlock victim's) or the connection.
       }
+      // Something of this unit, or of the group, has to be undone: nothing of the group is kept.
+      lost = true;
+      break;
     }
 
     if (lost) {
+      // Closing the connection rolls back whatever is left of the transaction on the server.
       connection.destroy();
-      // Nothing of the group was committed: every unit runs again on its own, in order.
+      // Every unit runs again on its own, in order.
       for (const entry of group) this.runAlone(entry.unit).then(entry.resolve, entry.reject);
       return;
     }
@@ -174,14 +177,15 @@ export class MysqlGroupCommit {
 
   /**
    * Runs one unit's statements, the first one after `pending`. `sent` says whether any went out (then
-   * `pending` went with it); a unit that failed with nothing sent has nothing to undo.
+   * `pending` went with it); `statements` counts those that went through.
    */
   private async drive(
     connection: MysqlConnection,
     unit: SqlUnit<unknown>,
     pending: string[],
-  ): Promise<{ outcome: Outcome; pending: string[]; sent: boolean }> {
+  ): Promise<{ outcome: Outcome; pending: string[]; sent: boolean; statements: number }> {
     let sent = false;
+    let statements = 0;
     try {
       let step = unit.next();
       while (!step.done) {
@@ -195,13 +199,29 @@ export class MysqlGroupCommit {
           throw new StatementFailed(error);
         }
         pending = [];
+        statements++;
         step = unit.next(value);
       }
-      return { outcome: { ok: true, value: step.value }, pending, sent };
+      return { outcome: { ok: true, value: step.value }, pending, sent, statements };
     } catch (thrown) {
       const error = thrown instanceof StatementFailed ? thrown.error : thrown;
-      return { outcome: { ok: false, error: error ?? new Error('unit failed') }, pending: sent ? [] : pending, sent };
+      return { outcome: { ok: false, error: error ?? new Error('unit failed') }, pending: sent ? [] : pending, sent, statements };
     }
+  }
+}
+
+/** SERVER_STATUS_IN_TRANS, in the status flags of every OK packet. */
+const SERVER_STATUS_IN_TRANS = 0x0001;
+
+/** Whether the connection's transaction is still open (false too when the connection is gone). */
+async function stillInTransaction(connection: MysqlConnection): Promise<boolean> {
+  try {
+    const header = await new Promise<{ serverStatus?: number }>((resolve, reject) =>
+      connection.query('DO 0', [], (error, results) => (error ? reject(error) : resolve(results))),
+    );
+    return ((header.serverStatus ?? 0) & SERVER_STATUS_IN_TRANS) !== 0;
+  } catch {
+    return false;
   }
 }
 

@@ -14,7 +14,7 @@ const describeMysql = mysqlFactory ? describe : describe.skip;
 const INSERT = 'INSERT INTO idempotency_keys (id, scope, idem_key, fingerprint, status, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)';
 const LOCK_KEY = 'SELECT id FROM idempotency_keys WHERE id = ? FOR UPDATE';
 
-/** Units that run together in one transaction on MariaDB/MySQL, one savepoint each (Sql.transaction, Sql.write). */
+/** Units that run together in one transaction on MariaDB/MySQL (Sql.transaction, Sql.write). */
 describeMysql('MySQL group commit', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
@@ -52,15 +52,12 @@ describeMysql('MySQL group commit', () => {
     return Number((rows as Array<{ Value: string }>)[0].Value);
   }
 
-  it('commits the units of one event-loop turn together; a failing one is rolled back alone and its caller gets the error', async () => {
-    function* twoThenFail(): SqlUnit<number> {
-      yield* insertKey('c', 'k3');
-      return yield* insertKey('d', 'k1'); // duplicate (scope, key) of the first unit
-    }
+  it('commits the units of one event-loop turn together; one failing at its first statement changes nothing else', async () => {
+    const runs = { a: 0, dup: 0 };
     const before = await commits();
     const results = await Promise.allSettled([
-      sql.transaction(() => insertKey('a', 'k1')),
-      sql.transaction(twoThenFail),
+      sql.transaction(() => (runs.a++, insertKey('a', 'k1'))),
+      sql.transaction(() => (runs.dup++, insertKey('dup', 'k1'))), // duplicate (scope, key): InnoDB undoes the statement
       sql.write(sql.stmt(INSERT, 'run'), ['b', 's', 'k2', 'f', 'IN_PROGRESS', new Date(), new Date()]),
     ]);
     const after = await commits();
@@ -69,8 +66,28 @@ describeMysql('MySQL group commit', () => {
     expect(results[1].status).toBe('rejected');
     expect(isUniqueViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
     expect(results[2]).toEqual({ status: 'fulfilled', value: 1 });
-    expect(await keyIds()).toEqual(['a', 'b']); // 'c' went with its unit's savepoint
+    expect(runs).toEqual({ a: 1, dup: 1 });
+    expect(await keyIds()).toEqual(['a', 'b']);
     expect(after - before).toBe(1); // one COMMIT for the three units
+  });
+
+  it('runs every unit again, alone, when a unit fails after one of its statements went through', async () => {
+    let runs = 0;
+    function* twoThenFail(): SqlUnit<number> {
+      yield* insertKey('c', 'k3');
+      return yield* insertKey('d', 'k1'); // duplicate (scope, key) of the first unit
+    }
+    const results = await Promise.allSettled([
+      sql.transaction(() => (runs++, insertKey('a', 'k1'))),
+      sql.transaction(twoThenFail),
+      sql.transaction(() => insertKey('b', 'k2')),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(results[1].status).toBe('rejected');
+    expect(isUniqueViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
+    expect(results[2]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(runs).toBe(2);
+    expect(await keyIds()).toEqual(['a', 'b']); // not 'c': its unit failed
   });
 
   it('reads what TypeORM wrote, in the same forms', async () => {
@@ -125,7 +142,7 @@ describeMysql('MySQL group commit', () => {
   });
 
   it('runs every unit again, alone, when the group is a deadlock victim', async () => {
-    const row = (id: string) => ({ id, scope: 's', key: `k-${id}`, fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date() });
+    const row = (id: string) => ({ id, scope: 's', key: `k-${id}`, fingerprint: 'f', status: 'IN_PROGRESS' as const, responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date() });
     await dataSource.manager.insert(IdempotencyKeyEntity, [row('A'), row('B')]);
     let runs = 0;
     const holder = await mysql.createConnection(database.url);
