@@ -5,7 +5,7 @@ import { IdempotencyKeyEntity } from './entities/idempotency-key.entity';
 import { Sql, SqlUnit, sqliteDatetime } from './sql';
 import { isUniqueViolation } from './unique-violation';
 
-/** The raw-SQL layer on SQLite: TypeORM's stored forms, and group commit with one savepoint per unit. */
+/** The raw-SQL layer on SQLite: TypeORM’s stored forms, and group commit (a savepoint per unit only when a unit must be undone). */
 describe('Sql (SQLite)', () => {
   let dataSource: DataSource;
   let db: Db;

@@ -18,8 +18,8 @@ import { MysqlGroupCommit } from './mysql-group-commit';
  * Units of work are generators that yield statements (`run`, `get`, `all`) and receive their results, so
  * one piece of code runs synchronously on SQLite (on the better-sqlite3 handle TypeORM owns, with cached
  * prepared statements, inside BEGIN IMMEDIATE … COMMIT, no await in between; units that queue up together
- * share one COMMIT, see grouped()) and asynchronously on a pooled
- * MySQL/PostgreSQL connection.
+ * share one COMMIT, see grouped()) and asynchronously on MySQL (grouped the same way, see MysqlGroupCommit)
+ * and PostgreSQL (one pooled connection per unit).
  *
  * SQLite has one connection per process: every write transaction of the process — TypeORM's through
  * Db.transaction and the units here — runs in one queue (`exclusive`), so they never interleave. A unit

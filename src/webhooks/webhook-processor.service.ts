@@ -91,8 +91,8 @@ export class WebhookProcessorService {
   }
 
   /**
-   * The claim, the lookups and the change as one unit of the SQL layer (group-committed on SQLite, one
-   * pooled transaction elsewhere). Throwing LostRace rolls the whole unit back, the claim included.
+   * The claim, the lookups and the change as one unit of the SQL layer (group-committed on SQLite and
+   * MySQL, one pooled transaction on PostgreSQL). Throwing LostRace rolls the whole unit back, the claim included.
    * Log lines are written by the caller after the commit.
    */
   private *processUnit(eventId: string, now: Date, confirmed?: WebhookNotification): SqlUnit<Decided> {
