@@ -89,10 +89,14 @@ export class MysqlGroupCommit {
     });
   }
 
-  /** One statement outside any transaction (reads). */
+  /**
+   * One statement outside any transaction (reads), on TypeORM's own pool (its 20 connections, without a
+   * QueryRunner per read): reads need no multi-statements and should not wait behind groups.
+   */
   query(statement: Statement, params: readonly unknown[]): Promise<unknown> {
+    const pool = (this.dataSource.driver as unknown as { pool?: MysqlPool }).pool ?? this.mysqlPool();
     return new Promise((resolve, reject) => {
-      this.mysqlPool().query(statement.text, driverValues(params), (error, results) => {
+      pool.query(statement.text, driverValues(params), (error, results) => {
         if (error) reject(error);
         else resolve(resultFor(statement, results));
       });
