@@ -1,10 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { SqlOp, SqlUnit, Statement } from './sql';
+import { isTransientDbError } from './transient-error';
 
 /** Units per group: enough to spread a COMMIT, few enough that the last one does not wait long behind the rest. */
 const MAX_GROUP = 16;
-/** Connections of the group-commit pool, beside TypeORM's own (DB_POOL of 20). */
+/** Connections of the group-commit pool, beside TypeORM's own (20). */
 const POOL_SIZE = 10;
+/** Tries of a lost group's unit run alone, when it keeps meeting deadlocks (see runAloneRetrying). */
+const ALONE_TRIES = 5;
 
 /** The parts of mysql2's callback API used here. */
 interface MysqlConnection {
@@ -58,9 +61,9 @@ class StatementFailed {
  * or key: the usual failures) has nothing to undo, once `DO 0`'s status flags show the transaction still
  * open. Anything else — a unit failing after one of its statements went through, a deadlock victim (InnoDB
  * rolls back its whole transaction), a dropped connection — and nothing of the group is kept: the connection
- * is closed before any COMMIT, and each unit runs again, alone, through `runAlone`. A unit must therefore
- * have no effect outside its statements (all units do: they compute from their arguments and the rows they
- * read).
+ * is closed before any COMMIT, and each unit runs again, alone, through `runAlone` (retried on a deadlock,
+ * see runAloneRetrying). A unit must therefore have no effect outside its statements (all units do: they
+ * compute from their arguments and the rows they read).
  */
 export class MysqlGroupCommit {
   private pool: MysqlPool | null = null;
@@ -158,8 +161,7 @@ export class MysqlGroupCommit {
     if (lost) {
       // Closing the connection rolls back whatever is left of the transaction on the server.
       connection.destroy();
-      // Every unit runs again on its own, in order.
-      for (const entry of group) this.runAlone(entry.unit).then(entry.resolve, entry.reject);
+      for (const entry of group) this.runAloneRetrying(entry.unit).then(entry.resolve, entry.reject);
       return;
     }
 
@@ -177,6 +179,21 @@ export class MysqlGroupCommit {
       if (outcome.ok) entry.resolve(outcome.value);
       else entry.reject(outcome.error);
     });
+  }
+
+  /**
+   * A lost group's unit, in a transaction of its own. A deadlock there is retried: when the group that held
+   * a unique key rolls back, InnoDB's waiters for that key (the same webhook event id arriving at several
+   * instances, say) can deadlock with one another, which single-statement autocommit inserts never met.
+   */
+  private async runAloneRetrying<T>(unit: () => SqlUnit<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runAlone(unit);
+      } catch (error) {
+        if (attempt >= ALONE_TRIES || !isTransientDbError(error)) throw error;
+      }
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ import mysql from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { Db } from '../../src/database/db';
+import { MysqlGroupCommit } from '../../src/database/mysql-group-commit';
 import { IdempotencyKeyEntity } from '../../src/database/entities/idempotency-key.entity';
 import { Sql, SqlUnit } from '../../src/database/sql';
 import { isUniqueViolation } from '../../src/database/unique-violation';
@@ -184,5 +185,25 @@ describeMysql('MySQL group commit', () => {
     const stored = await dataSource.manager.find(IdempotencyKeyEntity);
     expect(stored.find((k) => k.id === 'A')?.status).toBe('COMPLETED');
     expect(stored.filter((k) => k.id === 'after-B' || k.id.startsWith('filler-'))).toHaveLength(21);
+  });
+
+  it("retries a deadlock met by a lost group's unit when it runs alone, and nothing else", async () => {
+    const deadlock = Object.assign(new Error('Deadlock found when trying to get lock'), { errno: 1213, code: 'ER_LOCK_DEADLOCK' });
+    let aloneRuns = 0;
+    // The first unit run alone meets a deadlock; later ones run through the Sql layer as usual.
+    const groups = new MysqlGroupCommit(dataSource, (unit) => (aloneRuns++ === 0 ? Promise.reject(deadlock) : sql.transaction(unit)));
+    function* writeThenThrow(): SqlUnit<number> {
+      yield* insertKey('w', 'kw');
+      throw new Error('the unit gives up after writing');
+    }
+    try {
+      const results = await Promise.allSettled([groups.run(() => insertKey('a', 'k1')), groups.run(writeThenThrow)]);
+      expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+      expect((results[1] as PromiseRejectedResult).reason.message).toBe('the unit gives up after writing');
+      expect(aloneRuns).toBe(3); // 'a' twice (deadlock, then done), the failing unit once: its error is not transient
+    } finally {
+      await groups.close();
+    }
+    expect(await keyIds()).toEqual(['a']);
   });
 });
