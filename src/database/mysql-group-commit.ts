@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { SqlOp, SqlUnit, Statement } from './sql';
 import { isTransientDbError } from './transient-error';
@@ -62,10 +63,16 @@ class StatementFailed {
  * open. Anything else — a unit failing after one of its statements went through, a deadlock victim (InnoDB
  * rolls back its whole transaction), a dropped connection — and nothing of the group is kept: the connection
  * is closed before any COMMIT, and each unit runs again, alone, through `runAlone` (retried on a deadlock,
- * see runAloneRetrying). A unit must therefore have no effect outside its statements (all units do: they
- * compute from their arguments and the rows they read).
+ * see runAloneRetrying), except the one that failed on its own, whose caller gets its error. A unit must
+ * therefore have no effect outside its statements (all units do: they compute from their arguments and the
+ * rows they read).
+ *
+ * A unit's plain SELECTs see the group transaction's snapshot (REPEATABLE READ), which may predate the unit:
+ * every unit that decides from what it read writes with a compare-and-set, which reads the current row, and
+ * a compare-and-set that loses is retried by its caller (the webhook processor's LostRace).
  */
 export class MysqlGroupCommit {
+  private readonly logger = new Logger('MysqlGroupCommit');
   private pool: MysqlPool | null = null;
   private closed = false;
   private openGroup: GroupEntry[] | null = null;
@@ -144,7 +151,8 @@ export class MysqlGroupCommit {
     // Statements without parameters that go out in front of the next one (one round trip).
     let pending = ['START TRANSACTION'];
     let lost = false;
-    for (const entry of group) {
+    let failedAt = -1;
+    for (const [index, entry] of group.entries()) {
       const result = await this.drive(connection, entry.unit(), pending);
       pending = result.pending;
       outcomes.push(result.outcome);
@@ -154,14 +162,27 @@ export class MysqlGroupCommit {
         // ...unless that error ended the whole transaction (a deadlock victim's) or the connection.
       }
       // Something of this unit, or of the group, has to be undone: nothing of the group is kept.
+      const error = result.outcome.error as MysqlError | undefined;
+      // The error's kind only (its message may carry values from a statement).
+      this.logger.log(
+        { units: group.length, error: error?.constructor?.name, code: error?.code, errno: error?.errno },
+        'group transaction abandoned; its units run again one by one',
+      );
       lost = true;
+      failedAt = index;
       break;
     }
 
     if (lost) {
       // Closing the connection rolls back whatever is left of the transaction on the server.
       connection.destroy();
-      for (const entry of group) this.runAloneRetrying(entry.unit).then(entry.resolve, entry.reject);
+      const failure = outcomes[failedAt] as { ok: false; error: unknown };
+      group.forEach((entry, index) => {
+        // The unit that failed on its own (not a deadlock, not the connection) keeps its error: run again, it
+        // would fail again. The others, and a unit that lost only to the transaction's fate, run alone.
+        if (index === failedAt && !isTransientDbError(failure.error) && !(failure.error as MysqlError)?.fatal) entry.reject(failure.error);
+        else this.runAloneRetrying(entry.unit).then(entry.resolve, entry.reject);
+      });
       return;
     }
 
