@@ -48,6 +48,19 @@ describeMysql('MySQL group commit', () => {
     return (await dataSource.manager.find(IdempotencyKeyEntity)).map((k) => k.id).sort();
   }
 
+  /** The connection id of the group once it waits for a row lock that `holder` holds (LOCK_KEY). */
+  async function groupWaitingForLock(holder: mysql.Connection): Promise<number> {
+    let waiting: number | undefined;
+    await waitFor(async () => {
+      const [rows] = await admin.query(
+        "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE '%FROM idempotency_keys WHERE id = % FOR UPDATE%'",
+      );
+      waiting = (rows as Array<{ id: number }>).find((r) => r.id !== holder.threadId && r.id !== admin.threadId)?.id;
+      return waiting !== undefined;
+    }, 'the group waiting for a held row');
+    return Number(waiting);
+  }
+
   async function commits(): Promise<number> {
     const [rows] = await admin.query("SHOW GLOBAL STATUS LIKE 'Com_commit'");
     return Number((rows as Array<{ Value: string }>)[0].Value);
@@ -123,15 +136,8 @@ describeMysql('MySQL group commit', () => {
           return yield* insertKey('b', `k2-${row ? 'seen' : 'none'}`);
         }),
       ]);
-      let waiting: number | undefined;
-      await waitFor(async () => {
-        const [rows] = await admin.query(
-          "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE '%FROM idempotency_keys WHERE id = % FOR UPDATE%'",
-        );
-        waiting = (rows as Array<{ id: number }>).find((r) => r.id !== holder.threadId && r.id !== admin.threadId)?.id;
-        return waiting !== undefined;
-      }, 'the group waiting on the held row');
-      await admin.query(`KILL CONNECTION ${Number(waiting)}`);
+      const waiting = await groupWaitingForLock(holder);
+      await admin.query(`KILL CONNECTION ${waiting}`);
       await holder.query('COMMIT');
 
       expect(await results).toEqual([
@@ -168,12 +174,7 @@ describeMysql('MySQL group commit', () => {
           return yield* insertKey('after-B', 'k-after-B');
         }),
       ]);
-      await waitFor(async () => {
-        const [rows] = await admin.query(
-          "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE '%FROM idempotency_keys WHERE id = % FOR UPDATE%'",
-        );
-        return (rows as Array<{ id: number }>).some((r) => r.id !== holder.threadId && r.id !== admin.threadId);
-      }, 'the group waiting on B');
+      await groupWaitingForLock(holder);
       await holder.query(LOCK_KEY, ['A']); // the group holds A: a deadlock, and the group loses it
       await holder.query('COMMIT');
 

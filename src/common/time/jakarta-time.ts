@@ -1,3 +1,5 @@
+import { isoFields } from './iso-fields';
+
 const JAKARTA_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 /** ISO 8601 with the Asia/Jakarta offset, e.g. 2025-10-26T05:00:00+07:00 (Indonesia has no DST). */
@@ -5,7 +7,7 @@ export function toJakartaIso(date: Date): string;
 export function toJakartaIso(date: Date | null | undefined): string | null;
 export function toJakartaIso(date: Date | null | undefined): string | null {
   if (!date) return null;
-  const shifted = new Date(date.getTime() + JAKARTA_OFFSET_MS).toISOString();
+  const shifted = isoFields(new Date(date.getTime() + JAKARTA_OFFSET_MS), 'T');
   return `${shifted.slice(0, 19)}+07:00`;
 }
 
