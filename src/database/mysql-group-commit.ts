@@ -60,12 +60,12 @@ class StatementFailed {
  * Units run without savepoints (SAVEPOINT and its release are two more statements per unit for MariaDB,
  * which shares the machine's CPU): InnoDB undoes a failed statement by itself, so a unit that fails at its
  * first statement (a duplicate order, event or key: the usual failures) has nothing to undo, once `DO 0`'s
- * status flags show the transaction still open. Anything else — a unit failing after one of its statements went through, a deadlock victim (InnoDB
- * rolls back its whole transaction), a dropped connection — and nothing of the group is kept: the connection
- * is closed before any COMMIT, and each unit runs again, alone, through `runAlone` (retried on a deadlock,
- * see runAloneRetrying), except the one that failed on its own, whose caller gets its error. A unit must
- * therefore have no effect outside its statements (all units do: they compute from their arguments and the
- * rows they read).
+ * status flags show the transaction still open. Anything else — a unit failing after one of its statements
+ * went through, a deadlock victim (InnoDB rolls back its whole transaction), a dropped connection — and
+ * nothing of the group is kept: the connection is closed before any COMMIT, and each unit runs again,
+ * alone, through `runAlone` (retried on a deadlock, see runAloneRetrying), except the one that failed on
+ * its own, whose caller gets its error. A unit must therefore have no effect outside its statements (all
+ * units do: they compute from their arguments and the rows they read).
  *
  * A unit's plain SELECTs see the group transaction's snapshot (REPEATABLE READ), which may predate the unit:
  * every unit that decides from what it read writes with a compare-and-set, which reads the current row, and
