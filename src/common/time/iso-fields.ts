@@ -1,8 +1,10 @@
 /**
  * 'YYYY-MM-DD' + separator + 'HH:MM:SS.sss' of an instant in UTC: Date#toISOString's fields without its
  * 'Z'. Built from the UTC getters: toISOString goes through V8's generic, printf-style date formatter,
- * which showed up at 3-4 % of a request's CPU where a response or a row carries a few dates. Years outside
- * 1000-9999 (and invalid dates, with toISOString's RangeError) take toISOString itself.
+ * which showed up at 3-4 % of a create's CPU (SQLite's stored datetimes). Years outside 1000-9999 (and
+ * invalid dates, with toISOString's RangeError) take toISOString itself. V8 keeps the result as a chain of
+ * concatenated pieces until something flattens it (binding it to a statement does): fine for a value handed
+ * to the driver at once, not for strings that pile up (see toJakartaIso).
  */
 export function isoFields(date: Date, separator: 'T' | ' '): string {
   const year = date.getUTCFullYear();

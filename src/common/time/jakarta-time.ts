@@ -1,5 +1,3 @@
-import { isoFields } from './iso-fields';
-
 const JAKARTA_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 /** ISO 8601 with the Asia/Jakarta offset, e.g. 2025-10-26T05:00:00+07:00 (Indonesia has no DST). */
@@ -7,7 +5,9 @@ export function toJakartaIso(date: Date): string;
 export function toJakartaIso(date: Date | null | undefined): string | null;
 export function toJakartaIso(date: Date | null | undefined): string | null {
   if (!date) return null;
-  const shifted = isoFields(new Date(date.getTime() + JAKARTA_OFFSET_MS), 'T');
+  // Not isoFields, though it is faster per call: with it the CSV export of 1,000,000 payments (four dates a
+  // row) grew the service's RSS by 135 MiB instead of 37 (its result stays a chain of concatenated pieces).
+  const shifted = new Date(date.getTime() + JAKARTA_OFFSET_MS).toISOString();
   return `${shifted.slice(0, 19)}+07:00`;
 }
 
