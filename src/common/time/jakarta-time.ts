@@ -5,8 +5,8 @@ export function toJakartaIso(date: Date): string;
 export function toJakartaIso(date: Date | null | undefined): string | null;
 export function toJakartaIso(date: Date | null | undefined): string | null {
   if (!date) return null;
-  // Not isoFields, though it is faster per call: with it the CSV export of 1,000,000 payments (four dates a
-  // row) grew the service's RSS by 135 MiB instead of 37 (its result stays a chain of concatenated pieces).
+  // Not built field by field like sqliteDatetime, though that is faster per call: done so, the CSV export of
+  // 1,000,000 payments (four dates a row) grew the service's RSS by 135 MiB instead of 37.
   const shifted = new Date(date.getTime() + JAKARTA_OFFSET_MS).toISOString();
   return `${shifted.slice(0, 19)}+07:00`;
 }
