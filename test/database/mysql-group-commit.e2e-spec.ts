@@ -48,6 +48,22 @@ describeMysql('MySQL group commit', () => {
     return (await dataSource.manager.find(IdempotencyKeyEntity)).map((k) => k.id).sort();
   }
 
+  const BOTH_FULFILLED = [
+    { status: 'fulfilled', value: 1 },
+    { status: 'fulfilled', value: 1 },
+  ];
+
+  /** Runs `work` on a connection of its own inside START TRANSACTION (it commits); closes the connection. */
+  async function inOtherTransaction(work: (holder: mysql.Connection) => Promise<void>): Promise<void> {
+    const holder = await mysql.createConnection(database.url);
+    try {
+      await holder.query('START TRANSACTION');
+      await work(holder);
+    } finally {
+      await holder.end();
+    }
+  }
+
   /** The connection id of the group once it waits for a row lock that `holder` holds (LOCK_KEY). */
   async function groupWaitingForLock(holder: mysql.Connection): Promise<number> {
     let waiting: number | undefined;
@@ -125,9 +141,7 @@ describeMysql('MySQL group commit', () => {
     });
     // Another transaction holds the row the group's second unit wants, so the group waits there, after
     // its first unit has inserted 'a'; then its connection is killed.
-    const holder = await mysql.createConnection(database.url);
-    try {
-      await holder.query('START TRANSACTION');
+    await inOtherTransaction(async (holder) => {
       await holder.query(LOCK_KEY, ['held']);
       const results = Promise.allSettled([
         sql.transaction(() => insertKey('a', 'k1')),
@@ -139,14 +153,8 @@ describeMysql('MySQL group commit', () => {
       const waiting = await groupWaitingForLock(holder);
       await admin.query(`KILL CONNECTION ${waiting}`);
       await holder.query('COMMIT');
-
-      expect(await results).toEqual([
-        { status: 'fulfilled', value: 1 },
-        { status: 'fulfilled', value: 1 },
-      ]);
-    } finally {
-      await holder.end();
-    }
+      expect(await results).toEqual(BOTH_FULFILLED);
+    });
     // Each unit's rows exactly once: the killed group kept nothing, the second runs kept everything.
     expect(await keyIds()).toEqual(['a', 'b', 'held']);
   });
@@ -155,11 +163,9 @@ describeMysql('MySQL group commit', () => {
     const row = (id: string) => ({ id, scope: 's', key: `k-${id}`, fingerprint: 'f', status: 'IN_PROGRESS' as const, responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date() });
     await dataSource.manager.insert(IdempotencyKeyEntity, [row('A'), row('B')]);
     let runs = 0;
-    const holder = await mysql.createConnection(database.url);
-    try {
-      // The other transaction holds B and has written more than the group will have, so InnoDB picks the
-      // group as the victim of the deadlock below.
-      await holder.query('START TRANSACTION');
+    // The other transaction holds B and has written more than the group will have, so InnoDB picks the
+    // group as the victim of the deadlock below.
+    await inOtherTransaction(async (holder) => {
       for (let i = 0; i < 20; i++) {
         await holder.query(INSERT, [`filler-${i}`, 's', `kf-${i}`, 'f', 'IN_PROGRESS', new Date(), new Date()]);
       }
@@ -177,14 +183,8 @@ describeMysql('MySQL group commit', () => {
       await groupWaitingForLock(holder);
       await holder.query(LOCK_KEY, ['A']); // the group holds A: a deadlock, and the group loses it
       await holder.query('COMMIT');
-
-      expect(await results).toEqual([
-        { status: 'fulfilled', value: 1 },
-        { status: 'fulfilled', value: 1 },
-      ]);
-    } finally {
-      await holder.end();
-    }
+      expect(await results).toEqual(BOTH_FULFILLED);
+    });
     expect(runs).toBe(2);
     const stored = await dataSource.manager.find(IdempotencyKeyEntity);
     expect(stored.find((k) => k.id === 'A')?.status).toBe('COMPLETED');
