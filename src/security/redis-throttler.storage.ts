@@ -25,7 +25,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   private readonly client: Redis;
 
   constructor(url: string, private readonly prefix: string) {
-    this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000 });
+    // Auto-pipelining: the increments of the requests that arrive in one event-loop turn share one write.
+    this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000, enableAutoPipelining: true });
     this.client.defineCommand('rateLimitIncrement', { numberOfKeys: 1, lua: INCREMENT });
     this.client.on('error', () => undefined); // reported per command below
   }
