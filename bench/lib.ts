@@ -6,7 +6,6 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createMysqlDatabase } from '../test/support/databases';
 
 export const ROOT = resolve(__dirname, '..');
 export const HOST = '127.0.0.1';
@@ -184,8 +183,12 @@ function gitHead(): string | null {
 
 export const uniqueTag = () => `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-/** A fresh MariaDB/MySQL database on the server at serverUrl (named qris_bench_<tag>); drop() removes it. */
+/**
+ * A fresh MariaDB/MySQL database on the server at serverUrl (named qris_bench_<tag>); drop() removes it.
+ * test/support is loaded here, not at the top: it brings mysql2, pg and ioredis, which a SQLite run never uses.
+ */
 export async function mysqlDatabase(serverUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const { createMysqlDatabase } = await import('../test/support/databases');
   const name = `qris_bench_${uniqueTag()}`;
   return { name, ...(await createMysqlDatabase(serverUrl, name)) };
 }

@@ -21,7 +21,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mockWebhookHeaders } from '../src/providers/mock/mock.webhook';
-import { deleteRedisPrefix } from '../test/support/redis';
 import { pacedLoad } from './paced';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,6 +196,7 @@ async function main(): Promise<void> {
     cleanups.push(() => db.drop());
     const prefix = `qris-bench-${runTag}`;
     Object.assign(env, { DB_URL: db.url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, RATE_LIMIT_REDIS_PREFIX: `${prefix}:ratelimit:` });
+    const { deleteRedisPrefix } = await import('../test/support/redis');
     cleanups.push(() => deleteRedisPrefix(redisUrl, prefix));
     dbLabel = `MariaDB/MySQL database ${db.name} + Redis (prefix ${prefix})`;
   }
