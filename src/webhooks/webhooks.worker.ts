@@ -1,27 +1,30 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Db } from '../database/db';
 import { WorkerRole } from '../queue/worker-role';
 import { JOB_QUEUE, JobQueue, QUEUES } from '../queue/job-queue';
 import { WebhookJob } from './webhook-intake.service';
 import { WebhookProcessorService } from './webhook-processor.service';
 
 /**
- * Events applied at once per worker process. Each is a few statements in its own transaction, so on
- * MySQL/PostgreSQL it mostly waits on round trips and the COMMIT's fsync: at 8 a 10 s burst on MariaDB left
- * a 20 s backlog with the CPUs half idle; at 32 the units share larger group commits and the backlog was
- * 6 s (bench/README.md). On SQLite the units are serial anyway and 32 costs nothing.
+ * Events applied at once per worker process. On MySQL/PostgreSQL each is a transaction that mostly waits
+ * on round trips and its COMMIT: at 8, a 10 s burst on MariaDB left 20 s of processing behind it with the
+ * CPUs half idle; at 32 the units share larger group commits and it was 6 s. On SQLite every write of the
+ * process is serial anyway: 32 only let processing crowd out intake (webhook intake 0.56 -> 0.37 x the echo
+ * in `npm run bench -- --quick`, and fewer events applied end to end). Figures in bench/README.md.
  */
-const CONCURRENCY = 32;
+const CONCURRENCY = { sqlite: 8, mysql: 32, postgres: 32 } as const;
 
 @Injectable()
 export class WebhooksWorker implements OnModuleInit {
   constructor(
     private readonly workerRole: WorkerRole,
     private readonly processor: WebhookProcessorService,
+    private readonly db: Db,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
   ) {}
 
   onModuleInit(): void {
     if (!this.workerRole.enabled) return;
-    this.queue.process<WebhookJob>(QUEUES.webhookEvents, (job) => this.processor.process(job.webhookEventId), CONCURRENCY);
+    this.queue.process<WebhookJob>(QUEUES.webhookEvents, (job) => this.processor.process(job.webhookEventId), CONCURRENCY[this.db.kind]);
   }
 }
