@@ -310,12 +310,14 @@ async function main(): Promise<void> {
       skipped?: string;
       /** Measured only as another scenario's baseline, right before it; no row of its own. */
       baselineOnly?: boolean;
+      /** A figure no goal is taken against (the echo's GET, its steady-rate floor): measured half as long in --quick. */
+      halfInQuick?: boolean;
       /** autocannon's options, or instead `run`: a custom load (the steady-rate scenario). */
       opts?: () => Parameters<typeof load>[0];
       run?: (durationS: number) => Promise<LoadResult>;
       note?: () => string;
     }> = [
-      { id: 'echo-get', title: 'echo GET /echo', url: echo.baseUrl, opts: () => ({ url: `${echo.baseUrl}/echo`, connections, durationS }) },
+      { id: 'echo-get', title: 'echo GET /echo', url: echo.baseUrl, halfInQuick: true, opts: () => ({ url: `${echo.baseUrl}/echo`, connections, durationS }) },
       {
         id: 'echo-post',
         title: 'echo POST /echo (bare Nest+Fastify)',
@@ -334,6 +336,7 @@ async function main(): Promise<void> {
         title: `echo POST /echo at a steady ${FIXED_RATE}/s`,
         url: echo.baseUrl,
         baselineOnly: true,
+        halfInQuick: true,
         run: (seconds) =>
           pacedLoad({
             url: echo.baseUrl,
@@ -413,6 +416,7 @@ async function main(): Promise<void> {
       return { ...r, drainS, cpuUsPerReq: r.requests ? (1000 * (cpuMs(target.proc.pid!) - cpuBefore)) / r.requests : undefined };
     };
 
+    const secondsOf = (s: (typeof scenarios)[number]) => (s.halfInQuick && quick ? durationS / 2 : durationS);
     const rows: ScenarioRow[] = [];
     for (const s of scenarios) {
       if (s.baselineOnly || (only && !only.includes(s.id))) continue;
@@ -424,16 +428,14 @@ async function main(): Promise<void> {
       const baseScenario = s.baseline && scenarios.find((x) => x.id === s.baseline);
       let base: Partial<Measured> | undefined = s.baseline ? rows.find((x) => x.id === s.baseline) : undefined;
       // Paired: the baseline measured right before, unless the row just measured is that baseline (the first
-      // scenario's echo POST). The echo's steady-rate floor runs half as long in --quick runs.
+      // scenario's echo POST).
       const baseJustMeasured = base && rows[rows.length - 1] === base;
-      if (baseScenario && (paired || baseScenario.baselineOnly) && !baseJustMeasured) {
-        base = await measure(baseScenario, baseScenario.baselineOnly && quick ? durationS / 2 : durationS);
-      }
+      if (baseScenario && (paired || baseScenario.baselineOnly) && !baseJustMeasured) base = await measure(baseScenario, secondsOf(baseScenario));
       let referenceRps = s.reference ? rows.find((x) => x.id === s.reference)?.rps : undefined;
       const referenceScenario = s.reference && scenarios.find((x) => x.id === s.reference);
       if (paired && !quick && referenceScenario) referenceRps = (await measure(referenceScenario, durationS)).rps;
       if (warmupS > 0) await measure(s, warmupS);
-      const r = await measure(s, durationS);
+      const r = await measure(s, secondsOf(s));
       const row: ScenarioRow = { id: s.id, title: s.title, ...r, baseline: s.baseline, baselineCpuUsPerReq: base?.cpuUsPerReq };
       if (s.run) row.baselineP99 = base?.p99;
       else if (base?.rps) Object.assign(row, { baselineRps: base.rps, ratio: r.rps / base.rps });
