@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { SqlOp, SqlUnit, Statement } from './sql';
 import { isTransientDbError } from './transient-error';
+import { isUniqueViolation } from './unique-violation';
 
 /** Units per group: enough to spread a COMMIT, few enough that the last one does not wait long behind the rest. */
 const MAX_GROUP = 16;
@@ -12,9 +13,14 @@ const ALONE_TRIES = 5;
 
 /** The parts of mysql2's callback API used here. */
 interface MysqlConnection {
-  query(text: string, values: unknown[], callback: (error: MysqlError | null, results: any) => void): void;
+  query(text: string, values: unknown[], callback: (error: MysqlError | null, results: any) => void): QueryEvents;
   release(): void;
   destroy(): void;
+}
+
+/** mysql2 emits these during a query even when it has a callback. */
+interface QueryEvents {
+  on(event: 'result' | 'fields', listener: (value: unknown) => void): void;
 }
 
 interface MysqlPool {
@@ -41,35 +47,34 @@ interface GroupEntry {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-/** Thrown out of a unit's statement, to tell it from an error the unit's own code threw. */
-class StatementFailed {
-  constructor(readonly error: unknown) {}
-}
-
 /**
  * Group commit on MySQL/MariaDB, the counterpart of Sql's on SQLite. Units that arrive within one event-loop
- * turn run one after another in one transaction on one connection, and every caller's promise settles
- * after its COMMIT, so the outcome is that of serial transactions.
+ * turn run together in one transaction on one connection, and every caller's promise settles after its
+ * COMMIT.
  *
  * The point is round trips, which are most of a unit's cost here (each wakes the server and this process on
- * both sides of the loopback): START TRANSACTION travels in the same packet as the group's first statement
- * (a multi-statement query), and the group shares one COMMIT. Multi-statement queries are enabled on this
- * pool only; every statement sent on it is a constant template with `?` parameters, escaped by mysql2 as on
- * TypeORM's pool.
+ * both sides of the loopback, and MariaDB shares the machine's CPU). The group's units run in waves: the
+ * next statement of every unit still running goes out in one multi-statement query, the first wave behind
+ * START TRANSACTION, so a group of creates (two statements each) costs three round trips, not one per
+ * statement; the group shares one COMMIT. Multi-statement queries are enabled on this pool only; every
+ * statement sent on it is a constant template with `?` parameters, escaped by mysql2 as on TypeORM's pool.
  *
- * Units run without savepoints (SAVEPOINT and its release are two more statements per unit for MariaDB,
- * which shares the machine's CPU): InnoDB undoes a failed statement by itself, so a unit that fails at its
- * first statement (a duplicate order, event or key: the usual failures) has nothing to undo, once `DO 0`'s
- * status flags show the transaction still open. Anything else — a unit failing after one of its statements
- * went through, a deadlock victim (InnoDB rolls back its whole transaction), a dropped connection — and
- * nothing of the group is kept: the connection is closed before any COMMIT, and each unit runs again,
- * alone, through `runAlone` (retried on a deadlock, see runAloneRetrying), except the one that failed on
- * its own, whose caller gets its error. A unit must therefore have no effect outside its statements (all
- * units do: they compute from their arguments and the rows they read).
+ * Interleaved so, units still see each other's writes in wave order (one transaction), and a unit's plain
+ * SELECTs see the transaction's snapshot (REPEATABLE READ), which may predate the unit or a write an earlier
+ * unit of the group makes in a later wave: every unit that decides from what it read writes with a
+ * compare-and-set, which reads the current row, and a compare-and-set that loses is retried by its caller
+ * (the webhook processor's LostRace) or is the answer (a transition someone else made first).
  *
- * A unit's plain SELECTs see the group transaction's snapshot (REPEATABLE READ), which may predate the unit:
- * every unit that decides from what it read writes with a compare-and-set, which reads the current row, and
- * a compare-and-set that loses is retried by its caller (the webhook processor's LostRace).
+ * Units run without savepoints (SAVEPOINT and its release are two more statements per unit): MySQL stops a
+ * multi-statement query at the statement that fails and InnoDB undoes that statement by itself, so a unit
+ * that fails at its first statement (a duplicate order, event or key: the usual failures) has nothing to
+ * undo, once `DO 0`'s status flags show the transaction still open; the statements behind it in the wave
+ * go out again in the next. Anything else — a unit failing after one of its statements went through, a
+ * deadlock victim (InnoDB rolls back its whole transaction), a dropped connection, a failure that cannot be
+ * pinned on one statement — and nothing of the group is kept: the connection is closed before any COMMIT,
+ * and each unit runs again, alone, through `runAlone` (retried on a deadlock, see runAloneRetrying), except
+ * the one that failed on its own, whose caller gets its error. A unit must therefore have no effect outside
+ * its statements (all units do: they compute from their arguments and the rows they read).
  */
 export class MysqlGroupCommit {
   private readonly logger = new Logger('MysqlGroupCommit');
@@ -147,47 +152,58 @@ export class MysqlGroupCommit {
       return;
     }
 
-    const outcomes: Outcome[] = [];
-    // Statements without parameters that go out in front of the next one (one round trip).
+    const runs = group.map((entry) => new UnitRun(entry));
+    // Statements without parameters that go out in front of the next wave (one round trip).
     let pending = ['START TRANSACTION'];
-    let lost = false;
-    let failedAt = -1;
-    for (const [index, entry] of group.entries()) {
-      const result = await this.drive(connection, entry.unit(), pending);
-      pending = result.pending;
-      outcomes.push(result.outcome);
-      if (result.outcome.ok || result.statements === 0) {
-        // Done, or failed at its first statement, which InnoDB undid by itself (a duplicate key, say)...
-        if (result.outcome.ok || !result.sent || (await stillInTransaction(connection))) continue;
-        // ...unless that error ended the whole transaction (a deadlock victim's) or the connection.
+    // Set when nothing of the group can be kept; `culprit` is the unit whose own failure caused it, if known.
+    let lost: { culprit: UnitRun | null; error: unknown } | null = null;
+    for (;;) {
+      const wave = runs.filter((run) => run.op !== null);
+      if (wave.length === 0) break;
+      const reply = await sendWave(connection, pending, wave);
+      pending = [];
+      reply.results.forEach((result, i) => {
+        if (result !== SELECT_BEGUN) wave[i].resume(result);
+      });
+      if (reply.failed) {
+        const { error, index } = reply.failed;
+        const run = index === null ? null : wave[index];
+        // Failed at its first statement, which InnoDB undid by itself (a duplicate order, event or key)...
+        if (run && run.statements === 0 && (await stillInTransaction(connection))) {
+          run.fail(error);
+        } else {
+          // ...unless that error ended the whole transaction (a deadlock victim's) or the connection.
+          run?.fail(error);
+          lost = { culprit: run, error };
+        }
       }
-      // Something of this unit, or of the group, has to be undone: nothing of the group is kept.
-      const error = result.outcome.error as MysqlError | undefined;
-      // The error's kind only (its message may carry values from a statement).
-      this.logger.log(
-        { units: group.length, error: error?.constructor?.name, code: error?.code, errno: error?.errno },
-        'group transaction abandoned; its units run again one by one',
-      );
-      lost = true;
-      failedAt = index;
-      break;
+      // A unit that failed on its own after one of its statements went through has to be undone.
+      const broken: UnitRun | null | undefined = lost ? null : runs.find((run) => run.outcome?.ok === false && run.statements > 0);
+      if (broken) lost = { culprit: broken, error: (broken.outcome as { error: unknown }).error };
+      if (lost) break;
     }
 
     if (lost) {
+      const { culprit, error } = lost;
+      // The error's kind only (its message may carry values from a statement).
+      const kind = error as MysqlError | undefined;
+      this.logger.log(
+        { units: group.length, error: kind?.constructor?.name, code: kind?.code, errno: kind?.errno },
+        'group transaction abandoned; its units run again one by one',
+      );
       // Closing the connection rolls back whatever is left of the transaction on the server.
       connection.destroy();
-      const failure = outcomes[failedAt] as { ok: false; error: unknown };
-      group.forEach((entry, index) => {
+      for (const run of runs) {
         // The unit that failed on its own (not a deadlock, not the connection) keeps its error: run again, it
         // would fail again. The others, and a unit that lost only to the transaction's fate, run alone.
-        if (index === failedAt && !isTransientDbError(failure.error) && !(failure.error as MysqlError)?.fatal) entry.reject(failure.error);
-        else this.runAloneRetrying(entry.unit).then(entry.resolve, entry.reject);
-      });
+        if (run === culprit && !isTransientDbError(error) && !(error as MysqlError)?.fatal) run.entry.reject(error);
+        else this.runAloneRetrying(run.entry.unit).then(run.entry.resolve, run.entry.reject);
+      }
       return;
     }
 
     try {
-      await send(connection, [...pending, 'COMMIT'], null);
+      await sendCommit(connection, pending);
     } catch (error) {
       // The COMMIT's outcome is unknown (its reply did not arrive); no unit may run again.
       connection.destroy();
@@ -195,11 +211,11 @@ export class MysqlGroupCommit {
       return;
     }
     connection.release();
-    group.forEach((entry, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) entry.resolve(outcome.value);
-      else entry.reject(outcome.error);
-    });
+    for (const run of runs) {
+      const outcome = run.outcome!;
+      if (outcome.ok) run.entry.resolve(outcome.value);
+      else run.entry.reject(outcome.error);
+    }
   }
 
   /**
@@ -214,40 +230,6 @@ export class MysqlGroupCommit {
       } catch (error) {
         if (attempt >= ALONE_TRIES || !isTransientDbError(error)) throw error;
       }
-    }
-  }
-
-  /**
-   * Runs one unit's statements, the first one after `pending`. `sent` says whether any went out (then
-   * `pending` went with it); `statements` counts those that went through.
-   */
-  private async drive(
-    connection: MysqlConnection,
-    unit: SqlUnit<unknown>,
-    pending: string[],
-  ): Promise<{ outcome: Outcome; pending: string[]; sent: boolean; statements: number }> {
-    let sent = false;
-    let statements = 0;
-    try {
-      let step = unit.next();
-      while (!step.done) {
-        const op: SqlOp = step.value;
-        let value: unknown;
-        try {
-          sent = true;
-          value = await send(connection, pending, op.statement, op.params);
-        } catch (error) {
-          unit.return(undefined);
-          throw new StatementFailed(error);
-        }
-        pending = [];
-        statements++;
-        step = unit.next(value);
-      }
-      return { outcome: { ok: true, value: step.value }, pending, sent, statements };
-    } catch (thrown) {
-      const error = thrown instanceof StatementFailed ? thrown.error : thrown;
-      return { outcome: { ok: false, error: error ?? new Error('unit failed') }, pending: sent ? [] : pending, sent, statements };
     }
   }
 }
@@ -267,21 +249,6 @@ async function stillInTransaction(connection: MysqlConnection): Promise<boolean>
   }
 }
 
-/**
- * Sends `pending` (parameterless statements) and the statement as one multi-statement query; resolves to the
- * statement's result. With no statement, sends `pending` alone.
- */
-function send(connection: MysqlConnection, pending: string[], statement: Statement | null, params: readonly unknown[] = []): Promise<unknown> {
-  const texts = statement ? [...pending, statement.text] : pending;
-  return new Promise((resolve, reject) => {
-    connection.query(texts.join(';\n'), driverValues(params), (error, results) => {
-      if (error) return reject(error);
-      if (!statement) return resolve(undefined);
-      resolve(resultFor(statement, texts.length > 1 ? results[texts.length - 1] : results));
-    });
-  });
-}
-
 function driverValues(params: readonly unknown[]): unknown[] {
   return params.map((value) => (value === undefined ? null : value));
 }
@@ -296,4 +263,109 @@ function resultFor(statement: Statement, result: any): unknown {
     case 'all':
       return result;
   }
+}
+
+/** One unit of a group, driven wave by wave. */
+class UnitRun {
+  /** Its next statement, for the next wave; null once the unit is done. */
+  op: SqlOp | null = null;
+  outcome: Outcome | null = null;
+  /** Its statements that went through. */
+  statements = 0;
+  private readonly generator: SqlUnit<unknown> | null = null;
+
+  constructor(readonly entry: GroupEntry) {
+    try {
+      this.generator = entry.unit();
+    } catch (error) {
+      this.end({ ok: false, error });
+      return;
+    }
+    this.advance(undefined);
+  }
+
+  /** Its statement went through with this result. */
+  resume(result: unknown): void {
+    this.statements++;
+    this.advance(result);
+  }
+
+  /** Its statement failed: so does the unit. */
+  fail(error: unknown): void {
+    try {
+      this.generator?.return(undefined);
+    } finally {
+      this.end({ ok: false, error });
+    }
+  }
+
+  private advance(result: unknown): void {
+    try {
+      const step = this.generator!.next(result);
+      if (step.done) this.end({ ok: true, value: step.value });
+      else this.op = step.value;
+    } catch (error) {
+      this.end({ ok: false, error: error ?? new Error('unit failed') });
+    }
+  }
+
+  private end(outcome: Outcome): void {
+    this.op = null;
+    this.outcome = outcome;
+  }
+}
+
+/** A SELECT whose reply had begun when a later statement of its wave failed (its rows are not at hand). */
+const SELECT_BEGUN = Symbol('select begun');
+
+interface WaveReply {
+  /** Per unit of the wave, in order, up to the failed statement: its statement's result, or SELECT_BEGUN. */
+  results: unknown[];
+  /** index: the wave's unit whose statement failed; null when it cannot be told. */
+  failed?: { error: unknown; index: number | null };
+}
+
+/**
+ * Sends `pending` and the next statement of every unit of the wave as one multi-statement query. MySQL stops
+ * at the first statement that fails and replies with the results before it and the error; mysql2 hands the
+ * callback the error alone, so the results before it are collected from the query's events: 'result' for
+ * each OK packet, 'fields' when a SELECT's reply begins (its rows are not emitted with a callback).
+ */
+function sendWave(connection: MysqlConnection, pending: string[], wave: UnitRun[]): Promise<WaveReply> {
+  const texts = [...pending];
+  const values: unknown[] = [];
+  for (const run of wave) {
+    texts.push(run.op!.statement.text);
+    for (const value of run.op!.params) values.push(value === undefined ? null : value);
+  }
+  return new Promise((resolve) => {
+    const begun: unknown[] = [];
+    const query = connection.query(texts.join(';\n'), values, (error, results) => {
+      if (!error) {
+        const sets: unknown[] = texts.length > 1 ? results : [results];
+        resolve({ results: wave.map((run, i) => resultFor(run.op!.statement, sets[pending.length + i])) });
+        return;
+      }
+      const done = begun.slice(pending.length);
+      if (begun.length < pending.length) return resolve({ results: [], failed: { error, index: null } });
+      // The statement after the last whose reply began failed, unless that one was a SELECT: then either
+      // could have, except for a unique violation, which a SELECT cannot raise.
+      const index = done.length === 0 || done[done.length - 1] !== SELECT_BEGUN || isUniqueViolation(error) ? done.length : null;
+      resolve({
+        results: done.map((header, i) => (header === SELECT_BEGUN ? SELECT_BEGUN : resultFor(wave[i].op!.statement, header))),
+        failed: { error, index: index !== null && index < wave.length ? index : null },
+      });
+    });
+    query.on('result', (header: unknown) => begun.push(header));
+    query.on('fields', (fields: unknown) => {
+      if (fields) begun.push(SELECT_BEGUN);
+    });
+  });
+}
+
+/** COMMIT, after `pending` (a group whose units sent no statement still opened its transaction). */
+function sendCommit(connection: MysqlConnection, pending: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    connection.query([...pending, 'COMMIT'].join(';\n'), [], (error) => (error ? reject(error) : resolve()));
+  });
 }

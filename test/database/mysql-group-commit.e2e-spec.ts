@@ -123,6 +123,53 @@ describeMysql('MySQL group commit', () => {
     expect(await keyIds()).toEqual(['a', 'b']); // not 'c': its unit failed
   });
 
+  it('pins a first-statement failure on its unit even behind a SELECT of the same wave; the rest go out again', async () => {
+    await dataSource.manager.insert(IdempotencyKeyEntity, {
+      id: 'pre', scope: 's', key: 'k0', fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date(),
+    });
+    const runs = { reader: 0, dup: 0, b: 0 };
+    const before = await commits();
+    // One wave: the reader's SELECT, the duplicate's INSERT (fails), b's INSERT (not reached by MySQL).
+    const results = await Promise.allSettled([
+      sql.transaction(function* () {
+        runs.reader++;
+        const row = yield sql.op(sql.stmt('SELECT idem_key FROM idempotency_keys WHERE id = ?', 'get'), ['pre']);
+        return yield* insertKey('r', `after-${row?.idem_key}`);
+      }),
+      sql.transaction(() => (runs.dup++, insertKey('dup', 'k0'))),
+      sql.transaction(() => (runs.b++, insertKey('b', 'k2'))),
+    ]);
+    const after = await commits();
+
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(isUniqueViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
+    expect(results[2]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(runs).toEqual({ reader: 1, dup: 1, b: 1 }); // the group was kept, nothing ran twice
+    expect(after - before).toBe(1);
+    const stored = await dataSource.manager.find(IdempotencyKeyEntity);
+    expect(stored.map((k) => `${k.id}:${k.key}`).sort()).toEqual(['b:k2', 'pre:k0', 'r:after-k0']);
+  });
+
+  it('runs every unit again, alone, when a failure cannot be pinned on one statement of its wave', async () => {
+    const runs = { reader: 0, tooLong: 0, b: 0 };
+    // Right behind a SELECT, an error other than a unique violation could be the SELECT's or the next
+    // statement's: the group is abandoned, and run alone, only the failing unit fails again.
+    const results = await Promise.allSettled([
+      sql.transaction(function* () {
+        runs.reader++;
+        return yield sql.op(sql.stmt('SELECT COUNT(*) AS n FROM idempotency_keys', 'get'), []);
+      }),
+      sql.transaction(() => (runs.tooLong++, insertKey('long', 'k'.repeat(300)))), // idem_key is varchar(255)
+      sql.transaction(() => (runs.b++, insertKey('b', 'k2'))),
+    ]);
+    expect(results[0].status).toBe('fulfilled');
+    expect(results[1].status).toBe('rejected');
+    expect((results[1] as PromiseRejectedResult).reason.code).toBe('ER_DATA_TOO_LONG');
+    expect(results[2]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(runs).toEqual({ reader: 2, tooLong: 2, b: 2 });
+    expect(await keyIds()).toEqual(['b']);
+  });
+
   it('reads what TypeORM wrote, in the same forms', async () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
     await dataSource.manager.insert(IdempotencyKeyEntity, {
