@@ -8,6 +8,8 @@ import { isUniqueViolation } from './unique-violation';
 const MAX_GROUP = 16;
 /** Connections of the group-commit pool, beside TypeORM's own (20). */
 const POOL_SIZE = 10;
+/** Reads sent together, at most (see query). */
+const MAX_READS = 64;
 /** Tries of a lost group's unit run alone, when it keeps meeting deadlocks (see runAloneRetrying). */
 const ALONE_TRIES = 5;
 
@@ -41,6 +43,13 @@ interface MysqlModule {
 
 interface GroupEntry {
   unit: () => SqlUnit<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface ReadEntry {
+  statement: Statement;
+  params: readonly unknown[];
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -81,6 +90,7 @@ export class MysqlGroupCommit {
   private pool: MysqlPool | null = null;
   private closed = false;
   private openGroup: GroupEntry[] | null = null;
+  private openReads: ReadEntry[] | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -105,16 +115,44 @@ export class MysqlGroupCommit {
   }
 
   /**
-   * One statement outside any transaction (reads), on TypeORM's own pool (its 20 connections, without a
-   * QueryRunner per read): reads need no multi-statements and should not wait behind groups.
+   * One statement outside any transaction (reads). The reads of one event-loop turn go out together as one
+   * multi-statement query on this pool (each SELECT its own autocommit snapshot, as alone), for the same
+   * reason as the waves; a lone read goes straight to TypeORM's own pool (its 20 connections, without a
+   * QueryRunner per read).
    */
   query(statement: Statement, params: readonly unknown[]): Promise<unknown> {
-    const pool = (this.dataSource.driver as unknown as { pool?: MysqlPool }).pool ?? this.mysqlPool();
     return new Promise((resolve, reject) => {
-      pool.query(statement.text, driverValues(params), (error, results) => {
-        if (error) reject(error);
-        else resolve(resultFor(statement, results));
+      const read: ReadEntry = { statement, params, resolve, reject };
+      if (this.openReads && this.openReads.length < MAX_READS) {
+        this.openReads.push(read);
+        return;
+      }
+      const batch = [read];
+      this.openReads = batch;
+      setImmediate(() => {
+        if (this.openReads === batch) this.openReads = null;
+        try {
+          this.runReads(batch);
+        } catch (error) {
+          for (const entry of batch) entry.reject(error); // shut down
+        }
       });
+    });
+  }
+
+  private runReads(batch: ReadEntry[]): void {
+    const alone = (read: ReadEntry, pool: MysqlPool) =>
+      pool.query(read.statement.text, driverValues(read.params), (error, results) =>
+        error ? read.reject(error) : read.resolve(resultFor(read.statement, results)),
+      );
+    const typeormPool = (this.dataSource.driver as unknown as { pool?: MysqlPool }).pool;
+    if (batch.length === 1) return alone(batch[0], typeormPool ?? this.mysqlPool());
+    const values: unknown[] = [];
+    for (const read of batch) for (const value of read.params) values.push(value === undefined ? null : value);
+    this.mysqlPool().query(batch.map((read) => read.statement.text).join(';\n'), values, (error, results) => {
+      // MySQL stops at a failing statement; each read then goes alone, so each gets its own answer.
+      if (error) for (const read of batch) alone(read, typeormPool ?? this.mysqlPool());
+      else batch.forEach((read, i) => read.resolve(resultFor(read.statement, results[i])));
     });
   }
 

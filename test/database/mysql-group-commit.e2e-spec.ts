@@ -182,6 +182,26 @@ describeMysql('MySQL group commit', () => {
     expect(await sql.get(sql.stmt('SELECT id FROM idempotency_keys WHERE id = ?', 'get'), ['missing'])).toBeUndefined();
   });
 
+  it('answers each of the reads sent together with its own rows, or its own error', async () => {
+    const at = new Date();
+    for (const id of ['x', 'y']) {
+      await dataSource.manager.insert(IdempotencyKeyEntity, {
+        id, scope: 's', key: `k-${id}`, fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: at, expiresAt: at,
+      });
+    }
+    const byId = sql.stmt('SELECT idem_key FROM idempotency_keys WHERE id = ?', 'get');
+    const all = sql.stmt('SELECT id FROM idempotency_keys ORDER BY id', 'all');
+    const read = () => [sql.get(byId, ['y']), sql.get(byId, ['missing']), sql.get(all, []), sql.get(byId, ['x'])];
+    expect(await Promise.all(read())).toEqual([{ idem_key: 'k-y' }, undefined, [{ id: 'x' }, { id: 'y' }], { idem_key: 'k-x' }]);
+
+    // A failing read stops MySQL's multi-statement query: each read then goes alone.
+    const results = await Promise.allSettled([...read(), sql.get(sql.stmt('SELECT no_such_column FROM idempotency_keys', 'all'), [])]);
+    expect(results.slice(0, 4).map((r) => (r as PromiseFulfilledResult<unknown>).value)).toEqual([
+      { idem_key: 'k-y' }, undefined, [{ id: 'x' }, { id: 'y' }], { idem_key: 'k-x' },
+    ]);
+    expect((results[4] as PromiseRejectedResult).reason.code).toBe('ER_BAD_FIELD_ERROR');
+  });
+
   it('runs every unit again, alone, when the group loses its transaction before the COMMIT', async () => {
     await dataSource.manager.insert(IdempotencyKeyEntity, {
       id: 'held', scope: 's', key: 'kh', fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date(),
