@@ -4,8 +4,11 @@ import type { SqlOp, SqlUnit, Statement } from './sql';
 import { isTransientDbError } from './transient-error';
 import { isUniqueViolation } from './unique-violation';
 
-/** Units per group: enough to spread a COMMIT, few enough that the last one does not wait long behind the rest. */
-const MAX_GROUP = 16;
+/**
+ * Units per group. Each wave is one round trip whatever its size, so a larger group costs less per unit;
+ * 64 against 16 on MariaDB: create 257-261 -> 238-244 µs of CPU, webhook intake +25 % req/s.
+ */
+const MAX_GROUP = 64;
 /** Connections of the group-commit pool, beside TypeORM's own (20). */
 const POOL_SIZE = 10;
 /** Reads sent together, at most (see query). */
