@@ -134,29 +134,35 @@ export class MysqlGroupCommit {
       this.openReads = batch;
       setImmediate(() => {
         if (this.openReads === batch) this.openReads = null;
-        try {
-          this.runReads(batch);
-        } catch (error) {
-          for (const entry of batch) entry.reject(error); // shut down
-        }
+        this.runReads(batch);
       });
     });
   }
 
   private runReads(batch: ReadEntry[]): void {
-    const alone = (read: ReadEntry, pool: MysqlPool) =>
-      pool.query(read.statement.text, driverValues(read.params), (error, results) =>
-        error ? read.reject(error) : read.resolve(resultFor(read.statement, results)),
-      );
     const typeormPool = (this.dataSource.driver as unknown as { pool?: MysqlPool }).pool;
-    if (batch.length === 1) return alone(batch[0], typeormPool ?? this.mysqlPool());
+    // mysql2 throws, rather than calls back, when it cannot format a value, and mysqlPool() after close().
+    const alone = (read: ReadEntry) => {
+      try {
+        (typeormPool ?? this.mysqlPool()).query(read.statement.text, driverValues(read.params), (error, results) =>
+          error ? read.reject(error) : read.resolve(resultFor(read.statement, results)),
+        );
+      } catch (error) {
+        read.reject(error);
+      }
+    };
+    if (batch.length === 1) return alone(batch[0]);
     const values: unknown[] = [];
     for (const read of batch) for (const value of read.params) values.push(value === undefined ? null : value);
-    this.mysqlPool().query(batch.map((read) => read.statement.text).join(';\n'), values, (error, results) => {
-      // MySQL stops at a failing statement; each read then goes alone, so each gets its own answer.
-      if (error) for (const read of batch) alone(read, typeormPool ?? this.mysqlPool());
-      else batch.forEach((read, i) => read.resolve(resultFor(read.statement, results[i])));
-    });
+    try {
+      this.mysqlPool().query(batch.map((read) => read.statement.text).join(';\n'), values, (error, results) => {
+        // MySQL stops at a failing statement; each read then goes alone, so each gets its own answer.
+        if (error) batch.forEach(alone);
+        else batch.forEach((read, i) => read.resolve(resultFor(read.statement, results[i])));
+      });
+    } catch {
+      batch.forEach(alone);
+    }
   }
 
   async close(): Promise<void> {
@@ -201,7 +207,7 @@ export class MysqlGroupCommit {
     for (;;) {
       const wave = runs.filter((run) => run.op !== null);
       if (wave.length === 0) break;
-      const reply = await sendWave(connection, pending, wave);
+      const reply = await sendWave(connection, pending, wave).catch((error: unknown): WaveReply => ({ results: [], failed: { error, index: null } }));
       pending = [];
       reply.results.forEach((result, i) => {
         if (result !== SELECT_BEGUN) wave[i].resume(result);
@@ -335,9 +341,10 @@ class UnitRun {
   fail(error: unknown): void {
     try {
       this.generator?.return(undefined);
-    } finally {
-      this.end({ ok: false, error });
+    } catch {
+      // Its own clean-up failed too; the statement's error is the one to report.
     }
+    this.end({ ok: false, error });
   }
 
   private advance(result: unknown): void {

@@ -202,6 +202,22 @@ describeMysql('MySQL group commit', () => {
     expect((results[4] as PromiseRejectedResult).reason.code).toBe('ER_BAD_FIELD_ERROR');
   });
 
+  it('keeps a value mysql2 cannot format (it throws rather than calls back) to its own unit or read', async () => {
+    const unformattable = { toSqlString: () => { throw new Error('cannot format'); } };
+    const byId = sql.stmt('SELECT idem_key FROM idempotency_keys WHERE id = ?', 'get');
+    const results = await Promise.allSettled([
+      sql.transaction(() => insertKey('a', 'k1')),
+      sql.write(sql.stmt(INSERT, 'run'), ['bad', 's', unformattable, 'f', 'IN_PROGRESS', new Date(), new Date()]),
+      sql.get(byId, ['a']),
+      sql.get(byId, [unformattable]),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect((results[1] as PromiseRejectedResult).reason.message).toBe('cannot format');
+    expect(results[2].status).toBe('fulfilled'); // read in the same turn as the insert: before or after it
+    expect((results[3] as PromiseRejectedResult).reason.message).toBe('cannot format');
+    expect(await keyIds()).toEqual(['a']);
+  });
+
   it('runs every unit again, alone, when the group loses its transaction before the COMMIT', async () => {
     await dataSource.manager.insert(IdempotencyKeyEntity, {
       id: 'held', scope: 's', key: 'kh', fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date(),
