@@ -92,8 +92,8 @@ export class MysqlGroupCommit {
   private readonly logger = new Logger('MysqlGroupCommit');
   private pool: MysqlPool | null = null;
   private closed = false;
-  private openGroup: GroupEntry[] | null = null;
-  private openReads: ReadEntry[] | null = null;
+  private readonly groups = new TurnBatch<GroupEntry>(MAX_GROUP, (group) => void this.runGroup(group));
+  private readonly reads = new TurnBatch<ReadEntry>(MAX_READS, (batch) => this.runReads(batch));
 
   constructor(
     private readonly dataSource: DataSource,
@@ -102,19 +102,7 @@ export class MysqlGroupCommit {
 
   /** Runs the unit in the next group's transaction; settles after that transaction's COMMIT. */
   run<T>(unit: () => SqlUnit<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const entry: GroupEntry = { unit, resolve: resolve as (value: unknown) => void, reject };
-      if (this.openGroup && this.openGroup.length < MAX_GROUP) {
-        this.openGroup.push(entry);
-        return;
-      }
-      const group = [entry];
-      this.openGroup = group;
-      setImmediate(() => {
-        if (this.openGroup === group) this.openGroup = null;
-        void this.runGroup(group);
-      });
-    });
+    return new Promise<T>((resolve, reject) => this.groups.add({ unit, resolve: resolve as (value: unknown) => void, reject }));
   }
 
   /**
@@ -124,19 +112,7 @@ export class MysqlGroupCommit {
    * QueryRunner per read).
    */
   query(statement: Statement, params: readonly unknown[]): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const read: ReadEntry = { statement, params, resolve, reject };
-      if (this.openReads && this.openReads.length < MAX_READS) {
-        this.openReads.push(read);
-        return;
-      }
-      const batch = [read];
-      this.openReads = batch;
-      setImmediate(() => {
-        if (this.openReads === batch) this.openReads = null;
-        this.runReads(batch);
-      });
-    });
+    return new Promise((resolve, reject) => this.reads.add({ statement, params, resolve, reject }));
   }
 
   private runReads(batch: ReadEntry[]): void {
@@ -309,6 +285,29 @@ function resultFor(statement: Statement, result: any): unknown {
       return result[0];
     case 'all':
       return result;
+  }
+}
+
+/** Collects what arrives within one event-loop turn, `max` at most, and hands it over together. */
+class TurnBatch<E> {
+  private open: E[] | null = null;
+
+  constructor(
+    private readonly max: number,
+    private readonly flush: (batch: E[]) => void,
+  ) {}
+
+  add(entry: E): void {
+    if (this.open && this.open.length < this.max) {
+      this.open.push(entry);
+      return;
+    }
+    const batch = [entry];
+    this.open = batch;
+    setImmediate(() => {
+      if (this.open === batch) this.open = null;
+      this.flush(batch);
+    });
   }
 }
 
