@@ -11,6 +11,7 @@ import { WebhookEventEntity } from '../src/database/entities/webhook-event.entit
 import { OutboxDispatcher } from '../src/outbox/outbox-dispatcher.service';
 import { PaymentsRepository } from '../src/payments/payments.repository';
 import { WebhookProcessorService } from '../src/webhooks/webhook-processor.service';
+import { MetricsService } from '../src/metrics/metrics.service';
 import { RunningApp, TestClock, http, startApp } from './support/app-harness';
 import { CallbackReceiver, waitFor } from './support/callback-receiver';
 import { TestDatabase, testDatabases } from './support/databases';
@@ -212,8 +213,8 @@ describe.each(testDatabases())('webhooks and callbacks on %s', (_name, makeDatab
       expect(receiver.for(p.payment_id)).toHaveLength(1);
     });
 
-    it('50 concurrent processings of one stored event apply it once', async () => {
-      const p = await createPayment();
+    /** A success event for the payment, stored PENDING as intake would, without queueing it. */
+    const storeSuccessEvent = async (p: { provider_trx_id: string; order_id: string; amount: number }) => {
       const id = uuidv7();
       await db.transaction((em) =>
         em.insert(WebhookEventEntity, {
@@ -228,12 +229,35 @@ describe.each(testDatabases())('webhooks and callbacks on %s', (_name, makeDatab
           errorMessage: null,
         } as WebhookEventEntity),
       );
+      return id;
+    };
+
+    it('50 concurrent processings of one stored event apply it once', async () => {
+      const p = await createPayment();
+      const id = await storeSuccessEvent(p);
       const processor = running.app.get(WebhookProcessorService);
       await Promise.all(Array.from({ length: 50 }, () => processor.process(id)));
       expect((await payment(p.payment_id)).status).toBe('PAID');
       expect(await logs(p.payment_id, 'WEBHOOK_SUCCESS')).toBe(1);
       expect(await deliveries(p.payment_id)).toHaveLength(1);
       expect((await db.manager.findOneByOrFail(WebhookEventEntity, { id })).status).toBe('OK');
+    });
+
+    it('20 stored events for one payment processed at once: the losers of the compare-and-set give their claim back and decide again', async () => {
+      const p = await createPayment();
+      const ids = await Promise.all(Array.from({ length: 20 }, () => storeSuccessEvent(p)));
+      const processor = running.app.get(WebhookProcessorService);
+      const noEffect = async () => (await running.app.get(MetricsService).webhookEvents.get()).values.find((v) => v.labels.outcome === 'no_effect')?.value ?? 0;
+      const before = await noEffect();
+      // On MySQL these share group transactions, on PostgreSQL they race on the row; every one must settle.
+      await Promise.all(ids.map((id) => processor.process(id)));
+      // One applied; each of the others decided again once it saw PAID, rather than stay claimed undecided.
+      expect((await noEffect()) - before).toBe(19);
+      expect((await payment(p.payment_id)).status).toBe('PAID');
+      expect(await logs(p.payment_id, 'WEBHOOK_SUCCESS')).toBe(1);
+      expect(await deliveries(p.payment_id)).toHaveLength(1);
+      const events = await db.manager.find(WebhookEventEntity, { where: ids.map((id) => ({ id })) });
+      expect(events.map((e) => [e.status, e.processedAt !== null])).toEqual(Array(20).fill(['OK', true]));
     });
 
     it('50 distinct success events for one payment: one transition and one callback, every event OK', async () => {
