@@ -310,7 +310,7 @@ async function main(): Promise<void> {
       skipped?: string;
       /** Measured only as another scenario's baseline, right before it; no row of its own. */
       baselineOnly?: boolean;
-      /** A figure no goal is taken against (the echo's GET, its steady-rate floor): measured half as long in --quick. */
+      /** A figure no goal is taken against (the echo's GET, its steady-rate floor, the mixed load): measured half as long in --quick. */
       halfInQuick?: boolean;
       /** autocannon's options, or instead `run`: a custom load (the steady-rate scenario). */
       opts?: () => Parameters<typeof load>[0];
@@ -378,6 +378,7 @@ async function main(): Promise<void> {
         title: webhookAbsent ? 'mixed 70% GET / 30% create (webhook absent)' : 'mixed 50% GET / 30% create / 20% webhook',
         url: service.baseUrl,
         baseline: 'echo-post',
+        halfInQuick: true,
         opts: () => ({ url: service.baseUrl, requests: [mixedReq], connections, durationS }),
       },
       {
@@ -418,6 +419,7 @@ async function main(): Promise<void> {
 
     const secondsOf = (s: (typeof scenarios)[number]) => (s.halfInQuick && quick ? durationS / 2 : durationS);
     const rows: ScenarioRow[] = [];
+    const latestBaseline = new Map<string, Partial<Measured>>();
     for (const s of scenarios) {
       if (s.baselineOnly || (only && !only.includes(s.id))) continue;
       if (s.skipped) {
@@ -428,9 +430,12 @@ async function main(): Promise<void> {
       const baseScenario = s.baseline && scenarios.find((x) => x.id === s.baseline);
       let base: Partial<Measured> | undefined = s.baseline ? rows.find((x) => x.id === s.baseline) : undefined;
       // Paired: the baseline measured right before, unless the row just measured is that baseline (the first
-      // scenario's echo POST).
+      // scenario's echo POST). In --quick a row without a goal (mixed) takes the baseline measured last.
       const baseJustMeasured = base && rows[rows.length - 1] === base;
-      if (baseScenario && (paired || baseScenario.baselineOnly) && !baseJustMeasured) base = await measure(baseScenario, secondsOf(baseScenario));
+      const lastBase = s.baseline ? latestBaseline.get(s.baseline) : undefined;
+      if (quick && s.minRatio === undefined && lastBase) base = lastBase;
+      else if (baseScenario && (paired || baseScenario.baselineOnly) && !baseJustMeasured) base = await measure(baseScenario, secondsOf(baseScenario));
+      if (s.baseline && base) latestBaseline.set(s.baseline, base);
       let referenceRps = s.reference ? rows.find((x) => x.id === s.reference)?.rps : undefined;
       const referenceScenario = s.reference && scenarios.find((x) => x.id === s.reference);
       if (paired && !quick && referenceScenario) referenceRps = (await measure(referenceScenario, durationS)).rps;
