@@ -74,8 +74,9 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * Interleaved so, units still see each other's writes in wave order (one transaction), and a unit's plain
  * SELECTs see the transaction's snapshot (REPEATABLE READ), which may predate the unit or a write an earlier
  * unit of the group makes in a later wave: every unit that decides from what it read writes with a
- * compare-and-set, which reads the current row, and a compare-and-set that loses is retried by its caller
- * (the webhook processor's LostRace) or is the answer (a transition someone else made first).
+ * compare-and-set, which reads the current row, and a compare-and-set that loses makes its caller decide
+ * again (the webhook processor, which gives its event's claim back in the same unit) or is the answer (a
+ * transition someone else made first).
  *
  * Units run without savepoints (SAVEPOINT and its release are two more statements per unit): MySQL stops a
  * multi-statement query at the statement that fails and InnoDB undoes that statement by itself, so a unit
@@ -128,8 +129,7 @@ export class MysqlGroupCommit {
       }
     };
     if (batch.length === 1) return alone(batch[0]);
-    const values: unknown[] = [];
-    for (const read of batch) for (const value of read.params) values.push(value === undefined ? null : value);
+    const values = batch.flatMap((read) => driverValues(read.params));
     try {
       this.mysqlPool().query(batch.map((read) => read.statement.text).join(';\n'), values, (error, results) => {
         // MySQL stops at a failing statement; each read then goes alone, so each gets its own answer.
@@ -200,9 +200,11 @@ export class MysqlGroupCommit {
           lost = { culprit: run, error };
         }
       }
-      // A unit that failed on its own after one of its statements went through has to be undone.
-      const broken: UnitRun | null | undefined = lost ? null : runs.find((run) => run.outcome?.ok === false && run.statements > 0);
-      if (broken) lost = { culprit: broken, error: (broken.outcome as { error: unknown }).error };
+      if (!lost) {
+        // A unit that failed on its own after one of its statements went through has to be undone.
+        const broken = runs.find((run) => run.outcome?.ok === false && run.statements > 0);
+        if (broken) lost = { culprit: broken, error: (broken.outcome as { error: unknown }).error };
+      }
       if (lost) break;
     }
 
@@ -379,12 +381,8 @@ interface WaveReply {
  * each OK packet, 'fields' when a SELECT's reply begins (its rows are not emitted with a callback).
  */
 function sendWave(connection: MysqlConnection, pending: string[], wave: UnitRun[]): Promise<WaveReply> {
-  const texts = [...pending];
-  const values: unknown[] = [];
-  for (const run of wave) {
-    texts.push(run.op!.statement.text);
-    for (const value of run.op!.params) values.push(value === undefined ? null : value);
-  }
+  const texts = [...pending, ...wave.map((run) => run.op!.statement.text)];
+  const values = wave.flatMap((run) => driverValues(run.op!.params));
   return new Promise((resolve) => {
     const begun: unknown[] = [];
     const query = connection.query(texts.join(';\n'), values, (error, results) => {
