@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { TurnBatch } from '../common/async/turn-batch';
 import type { SqlOp, SqlUnit, Statement } from './sql';
 import { isTransientDbError } from './transient-error';
 import { isUniqueViolation } from './unique-violation';
@@ -287,29 +288,6 @@ function resultFor(statement: Statement, result: any): unknown {
       return result[0];
     case 'all':
       return result;
-  }
-}
-
-/** Collects what arrives within one event-loop turn, `max` at most, and hands it over together. */
-class TurnBatch<E> {
-  private open: E[] | null = null;
-
-  constructor(
-    private readonly max: number,
-    private readonly flush: (batch: E[]) => void,
-  ) {}
-
-  add(entry: E): void {
-    if (this.open && this.open.length < this.max) {
-      this.open.push(entry);
-      return;
-    }
-    const batch = [entry];
-    this.open = batch;
-    setImmediate(() => {
-      if (this.open === batch) this.open = null;
-      this.flush(batch);
-    });
   }
 }
 
