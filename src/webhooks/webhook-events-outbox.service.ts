@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/time/clock';
 import { Db } from '../database/db';
 import { WebhookEventEntity } from '../database/entities/webhook-event.entity';
-import { JOB_QUEUE, JobQueue, QUEUES } from '../queue/job-queue';
-import { WebhookJob } from './webhook-intake.service';
+import { WebhookJobs } from './webhook-jobs';
 
 const DISPATCH_BATCH = 500;
 
@@ -15,10 +14,10 @@ export class WebhookEventsOutboxService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly jobs: WebhookJobs,
   ) {}
 
-  /** Events received at least `minAgeMs` ago; the job id is the event id, so a queued one is not doubled. */
+  /** Events received at least `minAgeMs` ago, oldest first, so a pass that finds the same events makes the same jobs (see WebhookJobs). */
   async enqueuePending(minAgeMs: number): Promise<number> {
     const before = new Date(this.clock.now().getTime() - minAgeMs);
     const pending = await this.db.manager
@@ -27,10 +26,11 @@ export class WebhookEventsOutboxService {
       .where('e.status = :status', { status: 'PENDING' })
       .andWhere('e.received_at <= :before', { before })
       .orderBy('e.received_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
       .limit(DISPATCH_BATCH)
       .getMany();
     try {
-      for (const event of pending) await this.queue.add<WebhookJob>(QUEUES.webhookEvents, { webhookEventId: event.id }, { jobId: event.id });
+      await Promise.all(pending.map((event) => this.jobs.enqueue(event.id)));
     } catch (error) {
       this.logger.warn({ error: (error as Error).message }, 'could not enqueue webhook events; will retry');
       return 0;

@@ -8,12 +8,8 @@ import { isUniqueViolation } from '../database/unique-violation';
 import { MetricsService } from '../metrics/metrics.service';
 import { WebhookRejectedError } from '../providers/provider.errors';
 import { QRIS_PROVIDER, QrisProvider, WebhookRequest } from '../providers/qris-provider';
-import { JOB_QUEUE, JobQueue, QUEUES } from '../queue/job-queue';
+import { WebhookJobs } from './webhook-jobs';
 import { toNotification } from './webhook-notification';
-
-export interface WebhookJob {
-  webhookEventId: string;
-}
 
 const INSERT_EVENT =
   'INSERT INTO webhook_events (id, provider, event_id, payload, notification, received_at, processed_at, status, error_message) ' +
@@ -38,7 +34,7 @@ export class WebhookIntakeService {
     private readonly db: Db,
     private readonly clock: Clock,
     @Inject(QRIS_PROVIDER) private readonly provider: QrisProvider,
-    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    private readonly jobs: WebhookJobs,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
@@ -93,7 +89,7 @@ export class WebhookIntakeService {
     // Committed: the provider may now be told. Losing the job here (queue down) loses nothing, the
     // dispatcher re-enqueues PENDING events.
     try {
-      await this.queue.add<WebhookJob>(QUEUES.webhookEvents, { webhookEventId: id }, { jobId: id });
+      await this.jobs.enqueue(id);
     } catch (error) {
       this.logger.warn({ webhookEventId: id, error: (error as Error).message }, 'could not enqueue webhook event; the dispatcher will');
     }

@@ -4,6 +4,7 @@ import { PaymentsModule } from '../payments/payments.module';
 import { ProvidersModule } from '../providers/provider.module';
 import { WebhookEventsOutboxService } from './webhook-events-outbox.service';
 import { WebhookIntakeService } from './webhook-intake.service';
+import { WebhookJobs } from './webhook-jobs';
 import { WebhookProcessorService } from './webhook-processor.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksWorker } from './webhooks.worker';
@@ -12,7 +13,7 @@ import { WebhooksWorker } from './webhooks.worker';
 @Module({
   imports: [ProvidersModule, PaymentsModule, CallbacksModule],
   controllers: [WebhooksController],
-  providers: [WebhookIntakeService, WebhookProcessorService, WebhookEventsOutboxService, WebhooksWorker],
+  providers: [WebhookIntakeService, WebhookJobs, WebhookProcessorService, WebhookEventsOutboxService, WebhooksWorker],
   exports: [WebhookProcessorService, WebhookEventsOutboxService],
 })
 export class WebhooksModule {}
