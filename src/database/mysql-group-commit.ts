@@ -69,7 +69,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * both sides of the loopback, and MariaDB shares the machine's CPU). The group's units run in waves: the
  * next statement of every unit still running goes out in one multi-statement query, the first wave behind
  * START TRANSACTION, so a group of creates (two statements each) costs three round trips, not one per
- * statement; the group shares one COMMIT. Multi-statement queries are enabled on this pool only; every
+ * statement; the group shares one COMMIT, which goes out with the last wave when every unit in it is a
+ * single write (so a group of webhook intakes costs one round trip). Multi-statement queries are enabled on this pool only; every
  * statement sent on it is a constant template with `?` parameters, escaped by mysql2 as on TypeORM's pool.
  *
  * Interleaved so, units still see each other's writes in wave order (one transaction), and a unit's plain
@@ -181,14 +182,36 @@ export class MysqlGroupCommit {
     let pending = ['START TRANSACTION'];
     // Set when nothing of the group can be kept; `culprit` is the unit whose own failure caused it, if known.
     let lost: { culprit: UnitRun | null; error: unknown } | null = null;
+    let committed = false;
     for (;;) {
       const wave = runs.filter((run) => run.op !== null);
       if (wave.length === 0) break;
-      const reply = await sendWave(connection, pending, wave).catch((error: unknown): WaveReply => ({ results: [], failed: { error, index: null } }));
+      // Every unit at its last statement (single writes, such as webhook intake's INSERT): the COMMIT goes
+      // out with them, and a group of such units costs one round trip.
+      const withCommit = wave.every((run) => run.op!.last === true);
+      const reply = await sendWave(connection, pending, wave, withCommit);
       pending = [];
       reply.results.forEach((result, i) => {
         if (result !== SELECT_BEGUN) wave[i].resume(result);
       });
+      if (withCommit && !reply.failed) {
+        committed = true;
+        break;
+      }
+      const failed = reply.failed!;
+      if (withCommit && !failed.unsent && (failed.index === null || (failed.error as MysqlError)?.fatal)) {
+        // MySQL stops a multi-statement query at a failing statement, so a failure pinned on one of the
+        // wave's statements left the COMMIT unsent; any other (the COMMIT's own, a dropped connection) may
+        // have come after the COMMIT went through: as for sendCommit, no unit may run again.
+        const kind = failed.error as MysqlError | undefined;
+        this.logger.warn(
+          { units: group.length, error: kind?.constructor?.name, code: kind?.code, errno: kind?.errno },
+          'group failed with its COMMIT sent; its units fail and do not run again',
+        );
+        connection.destroy();
+        for (const entry of group) entry.reject(failed.error);
+        return;
+      }
       if (reply.failed) {
         const { error, index } = reply.failed;
         const run = index === null ? null : wave[index];
@@ -229,7 +252,7 @@ export class MysqlGroupCommit {
     }
 
     try {
-      await sendCommit(connection, pending);
+      if (!committed) await sendCommit(connection, pending);
     } catch (error) {
       // The COMMIT's outcome is unknown (its reply did not arrive); no unit may run again.
       connection.destroy();
@@ -348,37 +371,47 @@ const SELECT_BEGUN = Symbol('select begun');
 interface WaveReply {
   /** Per unit of the wave, in order, up to the failed statement: its statement's result, or SELECT_BEGUN. */
   results: unknown[];
-  /** index: the wave's unit whose statement failed; null when it cannot be told. */
-  failed?: { error: unknown; index: number | null };
+  /**
+   * index: the wave's unit whose statement failed; null when it cannot be told. unsent: mysql2 threw before
+   * sending anything (a value it cannot format).
+   */
+  failed?: { error: unknown; index: number | null; unsent?: true };
 }
 
 /**
- * Sends `pending` and the next statement of every unit of the wave as one multi-statement query. MySQL stops
+ * Sends `pending`, the next statement of every unit of the wave and, `withCommit`, COMMIT as one
+ * multi-statement query. MySQL stops
  * at the first statement that fails and replies with the results before it and the error; mysql2 hands the
  * callback the error alone, so the results before it are collected from the query's events: 'result' for
  * each OK packet, 'fields' when a SELECT's reply begins (its rows are not emitted with a callback).
  */
-function sendWave(connection: MysqlConnection, pending: string[], wave: UnitRun[]): Promise<WaveReply> {
-  const texts = [...pending, ...wave.map((run) => run.op!.statement.text)];
+function sendWave(connection: MysqlConnection, pending: string[], wave: UnitRun[], withCommit: boolean): Promise<WaveReply> {
+  const texts = [...pending, ...wave.map((run) => run.op!.statement.text), ...(withCommit ? ['COMMIT'] : [])];
   const values = wave.flatMap((run) => driverValues(run.op!.params));
   return new Promise((resolve) => {
     const begun: unknown[] = [];
-    const query = connection.query(texts.join(';\n'), values, (error, results) => {
-      if (!error) {
-        const sets: unknown[] = texts.length > 1 ? results : [results];
-        resolve({ results: wave.map((run, i) => resultFor(run.op!.statement, sets[pending.length + i])) });
-        return;
-      }
-      const done = begun.slice(pending.length);
-      if (begun.length < pending.length) return resolve({ results: [], failed: { error, index: null } });
-      // The statement after the last whose reply began failed, unless that one was a SELECT: then either
-      // could have, except for a unique violation, which a SELECT cannot raise.
-      const index = done.length === 0 || done[done.length - 1] !== SELECT_BEGUN || isUniqueViolation(error) ? done.length : null;
-      resolve({
-        results: done.map((header, i) => (header === SELECT_BEGUN ? SELECT_BEGUN : resultFor(wave[i].op!.statement, header))),
-        failed: { error, index: index !== null && index < wave.length ? index : null },
+    let query: QueryEvents;
+    try {
+      query = connection.query(texts.join(';\n'), values, (error, results) => {
+        if (!error) {
+          const sets: unknown[] = texts.length > 1 ? results : [results];
+          resolve({ results: wave.map((run, i) => resultFor(run.op!.statement, sets[pending.length + i])) });
+          return;
+        }
+        const done = begun.slice(pending.length);
+        if (begun.length < pending.length) return resolve({ results: [], failed: { error, index: null } });
+        // The statement after the last whose reply began failed, unless that one was a SELECT: then either
+        // could have, except for a unique violation, which a SELECT cannot raise.
+        const index = done.length === 0 || done[done.length - 1] !== SELECT_BEGUN || isUniqueViolation(error) ? done.length : null;
+        resolve({
+          results: done.map((header, i) => (header === SELECT_BEGUN ? SELECT_BEGUN : resultFor(wave[i].op!.statement, header))),
+          failed: { error, index: index !== null && index < wave.length ? index : null },
+        });
       });
-    });
+    } catch (error) {
+      // mysql2 formats the whole query before it sends any of it.
+      return resolve({ results: [], failed: { error, index: null, unsent: true } });
+    }
     query.on('result', (header: unknown) => begun.push(header));
     query.on('fields', (fields: unknown) => {
       if (fields) begun.push(SELECT_BEGUN);

@@ -39,6 +39,12 @@ export class Statement {
 export interface SqlOp {
   readonly statement: Statement;
   readonly params: readonly unknown[];
+  /**
+   * Set by write() only: the unit's one statement, after which it returns its result as it is, so MySQL's
+   * group commit may send the COMMIT in the same round trip. Not for other units: one that went on, or
+   * failed, after a statement marked so would find that statement already committed.
+   */
+  readonly last?: true;
 }
 
 /** A unit of work: `const changed: number = yield sql.op(UPDATE, [..])`. */
@@ -502,7 +508,7 @@ interface GroupEntry {
 }
 
 function* singleRun(statement: Statement, params: readonly unknown[]): SqlUnit<number> {
-  return yield { statement, params };
+  return yield { statement, params, last: true };
 }
 
 function sqliteValue(value: unknown): unknown {

@@ -44,6 +44,47 @@ describeMysql('MySQL group commit', () => {
     return yield sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
   }
 
+  /** A unit of one write, as Sql.write makes it: its statement is its last. */
+  function* writeKey(id: string, key: string | object): SqlUnit<number> {
+    const at = new Date();
+    return yield { ...sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]), last: true };
+  }
+
+  /**
+   * A group commit of its own whose pool counts the queries it sends (one per round trip); units it loses
+   * run alone through the Sql layer.
+   */
+  async function withCountingGroups(test: (groups: MysqlGroupCommit, queries: () => number) => Promise<void>): Promise<void> {
+    const driver = dataSource.driver as unknown as { mysql: { createPool(options: unknown): any } };
+    const createPool = driver.mysql.createPool;
+    let sent = 0;
+    driver.mysql = Object.create(driver.mysql, {
+      createPool: {
+        value: (options: unknown) => {
+          const pool = createPool.call(driver.mysql, options);
+          const getConnection = pool.getConnection.bind(pool);
+          pool.getConnection = (callback: (error: unknown, connection: any) => void) =>
+            getConnection((error: unknown, connection: any) => {
+              if (connection && !connection.countedQuery) {
+                const query = connection.query.bind(connection);
+                connection.countedQuery = true;
+                connection.query = (...args: unknown[]) => (sent++, query(...args));
+              }
+              callback(error, connection);
+            });
+          return pool;
+        },
+      },
+    });
+    const groups = new MysqlGroupCommit(dataSource, (unit) => sql.transaction(unit));
+    try {
+      await test(groups, () => sent);
+    } finally {
+      await groups.close();
+      driver.mysql = Object.getPrototypeOf(driver.mysql);
+    }
+  }
+
   async function keyIds(): Promise<string[]> {
     return (await dataSource.manager.find(IdempotencyKeyEntity)).map((k) => k.id).sort();
   }
@@ -64,13 +105,11 @@ describeMysql('MySQL group commit', () => {
     }
   }
 
-  /** The connection id of the group once it waits for a row lock that `holder` holds (LOCK_KEY). */
-  async function groupWaitingForLock(holder: mysql.Connection): Promise<number> {
+  /** The connection id of the group once it waits for a row lock that `holder` holds (LOCK_KEY, or `statement`). */
+  async function groupWaitingForLock(holder: mysql.Connection, statement = '%FROM idempotency_keys WHERE id = % FOR UPDATE%'): Promise<number> {
     let waiting: number | undefined;
     await waitFor(async () => {
-      const [rows] = await admin.query(
-        "SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE '%FROM idempotency_keys WHERE id = % FOR UPDATE%'",
-      );
+      const [rows] = await admin.query('SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND info LIKE ?', [statement]);
       waiting = (rows as Array<{ id: number }>).find((r) => r.id !== holder.threadId && r.id !== admin.threadId)?.id;
       return waiting !== undefined;
     }, 'the group waiting for a held row');
@@ -99,6 +138,72 @@ describeMysql('MySQL group commit', () => {
     expect(runs).toEqual({ a: 1, dup: 1 });
     expect(await keyIds()).toEqual(['a', 'b']);
     expect(after - before).toBe(1); // one COMMIT for the three units
+  });
+
+  it('sends the COMMIT of a group of single writes with them: one round trip', async () => {
+    await withCountingGroups(async (groups, queries) => {
+      const before = await commits();
+      const results = await Promise.all([groups.run(() => writeKey('a', 'k1')), groups.run(() => writeKey('b', 'k2')), groups.run(() => writeKey('c', 'k3'))]);
+      expect(results).toEqual([1, 1, 1]);
+      expect(queries()).toBe(1); // START TRANSACTION; three INSERTs; COMMIT
+      expect((await commits()) - before).toBe(1);
+    });
+    expect(await keyIds()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('fails a duplicate among single writes alone; the writes behind it go out again with the COMMIT', async () => {
+    await withCountingGroups(async (groups, queries) => {
+      const before = await commits();
+      const results = await Promise.allSettled([
+        groups.run(() => writeKey('a', 'k1')),
+        groups.run(() => writeKey('dup', 'k1')),
+        groups.run(() => writeKey('b', 'k2')),
+      ]);
+      expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+      expect(isUniqueViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
+      expect(results[2]).toEqual({ status: 'fulfilled', value: 1 });
+      expect(queries()).toBe(3); // the wave up to the duplicate, DO 0 (still in the transaction?), then 'b' with the COMMIT
+      expect((await commits()) - before).toBe(1);
+    });
+    expect(await keyIds()).toEqual(['a', 'b']);
+  });
+
+  it('runs single writes again, alone, when mysql2 could not format one (nothing was sent)', async () => {
+    const unformattable = { toSqlString: () => { throw new Error('cannot format'); } };
+    await withCountingGroups(async (groups) => {
+      const results = await Promise.allSettled([groups.run(() => writeKey('a', 'k1')), groups.run(() => writeKey('bad', unformattable))]);
+      expect(results[0]).toEqual({ status: 'fulfilled', value: 1 });
+      expect((results[1] as PromiseRejectedResult).reason.message).toBe('cannot format');
+    });
+    expect(await keyIds()).toEqual(['a']);
+  });
+
+  it('runs nothing again when the connection is lost under a wave that carried the COMMIT (its outcome is unknown)', async () => {
+    await dataSource.manager.insert(IdempotencyKeyEntity, {
+      id: 'held', scope: 's', key: 'kh', fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date(),
+    });
+    const complete = sql.stmt("UPDATE idempotency_keys SET status = 'COMPLETED' WHERE id = ?", 'run');
+    let runs = 0;
+    await withCountingGroups(async (groups) => {
+      await inOtherTransaction(async (holder) => {
+        await holder.query(LOCK_KEY, ['held']);
+        const results = Promise.allSettled([
+          groups.run(() => (runs++, writeKey('a', 'k1'))),
+          groups.run(function* () {
+            runs++;
+            return yield { ...sql.op(complete, ['held']), last: true };
+          }),
+        ]);
+        const waiting = await groupWaitingForLock(holder, '%UPDATE idempotency_keys SET status%');
+        await admin.query(`KILL CONNECTION ${waiting}`);
+        await holder.query('COMMIT');
+        expect((await results).map((result) => result.status)).toEqual(['rejected', 'rejected']);
+      });
+    });
+    expect(runs).toBe(2);
+    // Here the server had not reached the COMMIT, so it rolled the group back; the callers were told so.
+    expect(await keyIds()).toEqual(['held']);
+    expect((await dataSource.manager.findOneByOrFail(IdempotencyKeyEntity, { id: 'held' })).status).toBe('IN_PROGRESS');
   });
 
   it('runs the other units again, alone, when a unit fails after one of its statements went through', async () => {
