@@ -165,6 +165,18 @@ export class Sql {
     return { statement, params };
   }
 
+  /** SQL for the text of a top-level field of a JSON column (`column` and `key`: constant identifiers). */
+  jsonText(column: string, key: string): string {
+    switch (this.dialect) {
+      case 'postgres':
+        return `${column} ->> '${key}'`;
+      case 'mysql':
+        return `JSON_UNQUOTE(JSON_EXTRACT(${column}, '$.${key}'))`;
+      case 'sqlite':
+        return `json_extract(${column}, '$.${key}')`;
+    }
+  }
+
   /** An identifier quoted for the dialect (none of the hot-path columns needs it; for completeness). */
   quote(identifier: string): string {
     return this.dialect === 'mysql' ? `\`${identifier.replace(/`/g, '``')}\`` : `"${identifier.replace(/"/g, '""')}"`;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '../common/time/clock';
 import { Db } from '../database/db';
-import { Row, SqlUnit } from '../database/sql';
+import { Row, Sql, SqlUnit, Statement } from '../database/sql';
 import { PAYMENT_COLUMNS, mapPaymentRow } from '../payments/payment-row';
 import { PaymentStatus } from '../payments/payment-state';
 import { WebhookEventEntity } from '../database/entities/webhook-event.entity';
@@ -35,10 +35,18 @@ type Outcome = {
 type Decided = Outcome | typeof LOST_RACE;
 
 const CLAIM_EVENT = "UPDATE webhook_events SET status = 'OK', processed_at = ?, error_message = NULL WHERE id = ? AND status = 'PENDING'";
-const SELECT_EVENT = 'SELECT id, provider, event_id, notification FROM webhook_events WHERE id = ?';
-const SELECT_PAYMENT_BY_TRX = `SELECT ${PAYMENT_COLUMNS} FROM payments WHERE provider_trx_id = ? AND provider = ?`;
-const REJECT_EVENT = "UPDATE webhook_events SET status = 'ERROR', error_message = ? WHERE id = ?";
+const CLAIM_EVENT_AS_ERROR = "UPDATE webhook_events SET status = 'ERROR', processed_at = ?, error_message = ? WHERE id = ? AND status = 'PENDING'";
 const UNCLAIM_EVENT = "UPDATE webhook_events SET status = 'PENDING', processed_at = NULL WHERE id = ? AND status = 'OK'";
+
+/** The event (its columns prefixed event_) and the payment its stored notification names, if any. */
+function selectEventWithPayment(sql: Sql): string {
+  const payment = PAYMENT_COLUMNS.split(', ').map((column) => `p.${column}`).join(', ');
+  return (
+    `SELECT e.id AS event_row_id, e.provider AS event_provider, e.event_id AS event_event_id, e.status AS event_status, ` +
+    `e.notification AS event_notification, ${payment} FROM webhook_events e ` +
+    `LEFT JOIN payments p ON p.provider_trx_id = ${sql.jsonText('e.notification', 'trx_id')} AND p.provider = e.provider WHERE e.id = ?`
+  );
+}
 
 /**
  * Applies one stored webhook event. Idempotent: the event is claimed by a compare-and-set on its own
@@ -48,6 +56,7 @@ const UNCLAIM_EVENT = "UPDATE webhook_events SET status = 'PENDING', processed_a
 @Injectable()
 export class WebhookProcessorService {
   private readonly logger = new Logger(WebhookProcessorService.name);
+  private selectEventWithPayment?: Statement;
 
   constructor(
     private readonly db: Db,
@@ -99,25 +108,26 @@ export class WebhookProcessorService {
   }
 
   /**
-   * The claim, the lookups and the change as one unit of the SQL layer (group-committed on SQLite and
-   * MySQL, one pooled transaction on PostgreSQL). A lost compare-and-set gives the claim back in the same unit,
-   * so the unit writes nothing, and returns LOST_RACE: throwing instead would make a group commit undo and run
-   * again every unit of its group (bench:instances, where the events of one payment arrive at two workers at
-   * once, abandoned ~240 groups a run that way). Log lines are written by the caller after the commit.
+   * The lookup, the claim and the change as one unit of the SQL layer (group-committed on SQLite and MySQL,
+   * one pooled transaction on PostgreSQL). One read finds the event and the payment its notification names;
+   * the decision taken from it is written with compare-and-sets: the event's claim (PENDING to OK or ERROR,
+   * which a concurrent run of the same event waits for on MySQL/PostgreSQL and then loses) and the
+   * payment's transition. A lost transition gives the claim back in the same unit, so the unit writes
+   * nothing, and returns LOST_RACE: throwing instead would make a group commit undo and run again every
+   * unit of its group (bench:instances, where the events of one payment arrive at two workers at once,
+   * abandoned ~240 groups a run that way). Log lines are written by the caller after the commit.
    */
   private *processUnit(eventId: string, now: Date, confirmed?: WebhookNotification): SqlUnit<Decided> {
     const sql = this.db.sql;
-    // Claim first: on MySQL/PostgreSQL a concurrent run of the same event waits on this row and then
-    // finds it no longer PENDING; on SQLite transactions are serial anyway.
-    const claimed: number = yield sql.op(sql.stmt(CLAIM_EVENT, 'run'), [sql.dateParam(now), eventId]);
-    if (claimed !== 1) return null;
-
-    const row: Row = yield sql.op(sql.stmt(SELECT_EVENT, 'get'), [eventId]);
-    const event = { id: row.id as string, eventId: row.event_id as string, provider: row.provider as string };
-    const notification = confirmed ?? sql.readJson<WebhookNotification>(row.notification);
+    this.selectEventWithPayment ??= sql.stmt(selectEventWithPayment(sql), 'get');
+    const row: Row | undefined = yield sql.op(this.selectEventWithPayment, [eventId]);
+    if (!row || row.event_status !== 'PENDING') return null;
+    const event = { id: row.event_row_id as string, eventId: row.event_event_id as string, provider: row.event_provider as string };
+    const notification = confirmed ?? sql.readJson<WebhookNotification>(row.event_notification);
     if (!notification) return yield* this.rejectUnit(event, null, 'the event has no notification to apply', now);
 
-    const paymentRow: Row | undefined = yield sql.op(sql.stmt(SELECT_PAYMENT_BY_TRX, 'get'), [notification.trx_id, event.provider]);
+    // The join found the payment by the stored notification's trx_id; a confirmed one names the same.
+    const paymentRow: Row | undefined = row.id === null || row.id === undefined ? undefined : row;
     if (!paymentRow) return yield* this.rejectUnit(event, null, 'no payment has this provider_trx_id', now);
     const payment = mapPaymentRow(sql, paymentRow);
 
@@ -126,7 +136,9 @@ export class WebhookProcessorService {
     switch (decision.kind) {
       case 'reject':
         return yield* this.rejectUnit(event, payment.id, decision.message, now);
-      case 'no-effect':
+      case 'no-effect': {
+        const claimed: number = yield sql.op(sql.stmt(CLAIM_EVENT, 'run'), [sql.dateParam(now), eventId]);
+        if (claimed !== 1) return null;
         return {
           paymentId: payment.id,
           result: 'no_effect',
@@ -134,7 +146,10 @@ export class WebhookProcessorService {
           // record each one, so the line is for debugging, not a line per retry at info.
           log: () => this.logger.debug({ webhookEventId: event.id, paymentId: payment.id, reason: decision.reason }, 'webhook event has no effect'),
         };
+      }
       case 'transition': {
+        const claimed: number = yield sql.op(sql.stmt(CLAIM_EVENT, 'run'), [sql.dateParam(now), eventId]);
+        if (claimed !== 1) return null;
         const { won, callbackDeliveryId } = yield* this.transitions.unitWithCallback({
           paymentId: payment.id,
           from: [decision.from],
@@ -164,7 +179,8 @@ export class WebhookProcessorService {
 
   private *rejectUnit(event: { id: string; eventId: string }, paymentId: string | null, message: string, now: Date): SqlUnit<Decided> {
     const sql = this.db.sql;
-    yield sql.op(sql.stmt(REJECT_EVENT, 'run'), [message.slice(0, 1024), event.id]);
+    const claimed: number = yield sql.op(sql.stmt(CLAIM_EVENT_AS_ERROR, 'run'), [sql.dateParam(now), message.slice(0, 1024), event.id]);
+    if (claimed !== 1) return null;
     if (paymentId) {
       yield* this.payments.insertLogUnit(paymentId, 'ERROR', { stage: 'webhook', webhook_event_id: event.id, event_id: event.eventId, reason: message }, now);
     }
