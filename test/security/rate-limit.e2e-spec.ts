@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { RedisThrottlerStorage } from '../../src/security/redis-throttler.storage';
 import { RunningApp, http, startApp } from '../support/app-harness';
 import { TestDatabase, testDatabases } from '../support/databases';
 import { deleteRedisPrefix, testRedisUrl } from '../support/redis';
@@ -103,6 +104,30 @@ describe('rate limits', () => {
       const refused = await http(b.baseUrl, 'GET', UNKNOWN);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+
+    maybe('counts requests that arrive together one by one: each gets its own place in the window', async () => {
+      const { baseUrl } = await start({ REDIS_URL: redisUrl!, RATE_LIMIT_REDIS_PREFIX: `${prefix}together:`, RATE_LIMIT_MAX: '3' });
+      const answers = await Promise.all(Array.from({ length: 5 }, () => http(baseUrl, 'GET', UNKNOWN)));
+      expect(answers.map((a) => a.status).sort()).toEqual([404, 404, 404, 429, 429]);
+      const remaining = answers.filter((a) => a.status === 404).map((a) => /remaining=(\d+)/.exec(a.headers.get('ratelimit') ?? '')?.[1]);
+      expect(remaining.sort()).toEqual(['0', '1', '2']);
+    });
+
+    maybe('the store gives the hits of one event-loop turn, counted together, their own counts in arrival order', async () => {
+      const storage = new RedisThrottlerStorage(redisUrl!, `${prefix}store:`);
+      try {
+        const records = await Promise.all([
+          ...Array.from({ length: 5 }, () => storage.increment('1.2.3.4', 60_000, 3, 60_000, 'merchant')),
+          storage.increment('5.6.7.8', 60_000, 3, 60_000, 'merchant'),
+        ]);
+        expect(records.map((r) => [r.totalHits, r.isBlocked])).toEqual([[1, false], [2, false], [3, false], [4, true], [5, true], [1, false]]);
+        expect(records.every((r) => r.timeToExpire >= 59 && r.timeToExpire <= 60)).toBe(true);
+        const next = await storage.increment('1.2.3.4', 60_000, 3, 60_000, 'merchant');
+        expect([next.totalHits, next.isBlocked]).toEqual([6, true]);
+      } finally {
+        await storage.close();
+      }
     });
 
     maybe('an instance with another prefix has its own budget', async () => {
