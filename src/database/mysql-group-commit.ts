@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TurnBatch } from '../common/async/turn-batch';
-import type { SqlOp, SqlUnit, Statement } from './sql';
+import { SqlStep, SqlUnit, Statement, statementsOf } from './sql';
 import { isTransientDbError } from './transient-error';
 import { isUniqueViolation } from './unique-violation';
 
@@ -213,10 +213,10 @@ export class MysqlGroupCommit {
         return;
       }
       if (reply.failed) {
-        const { error, index } = reply.failed;
+        const { error, index, partial } = reply.failed;
         const run = index === null ? null : wave[index];
         // Failed at its first statement, which InnoDB undid by itself (a duplicate order, event or key)...
-        if (run && run.statements === 0 && (await stillInTransaction(connection))) {
+        if (run && !partial && run.statements === 0 && (await stillInTransaction(connection))) {
           run.fail(error);
         } else {
           // ...unless that error ended the whole transaction (a deadlock victim's) or the connection.
@@ -316,8 +316,8 @@ function resultFor(statement: Statement, result: any): unknown {
 
 /** One unit of a group, driven wave by wave. */
 class UnitRun {
-  /** Its next statement, for the next wave; null once the unit is done. */
-  op: SqlOp | null = null;
+  /** Its next step (a statement or a batch), for the next wave; null once the unit is done. */
+  op: SqlStep | null = null;
   outcome: Outcome | null = null;
   /** Its statements that went through. */
   statements = 0;
@@ -333,9 +333,9 @@ class UnitRun {
     this.advance(undefined);
   }
 
-  /** Its statement went through with this result. */
+  /** Its step went through with this result (an array for a batch). */
   resume(result: unknown): void {
-    this.statements++;
+    this.statements += statementsOf(this.op!).length;
     this.advance(result);
   }
 
@@ -372,10 +372,11 @@ interface WaveReply {
   /** Per unit of the wave, in order, up to the failed statement: its statement's result, or SELECT_BEGUN. */
   results: unknown[];
   /**
-   * index: the wave's unit whose statement failed; null when it cannot be told. unsent: mysql2 threw before
-   * sending anything (a value it cannot format).
+   * index: the wave's unit whose statement failed; null when it cannot be told. partial: that statement was
+   * not its unit's first in the wave (a batch's). unsent: mysql2 threw before sending anything (a value it
+   * cannot format).
    */
-  failed?: { error: unknown; index: number | null; unsent?: true };
+  failed?: { error: unknown; index: number | null; partial?: true; unsent?: true };
 }
 
 /**
@@ -386,8 +387,21 @@ interface WaveReply {
  * each OK packet, 'fields' when a SELECT's reply begins (its rows are not emitted with a callback).
  */
 function sendWave(connection: MysqlConnection, pending: string[], wave: UnitRun[], withCommit: boolean): Promise<WaveReply> {
-  const texts = [...pending, ...wave.map((run) => run.op!.statement.text), ...(withCommit ? ['COMMIT'] : [])];
-  const values = wave.flatMap((run) => driverValues(run.op!.params));
+  const steps = wave.map((run) => statementsOf(run.op!));
+  const ops = steps.flat();
+  const texts = [...pending, ...ops.map((op) => op.statement.text), ...(withCommit ? ['COMMIT'] : [])];
+  const values = ops.flatMap((op) => driverValues(op.params));
+  /** Each unit's result (an array for a batch), for the units, in order, whose statements all have a header. */
+  const unitResults = (headers: unknown[]): unknown[] => {
+    const results: unknown[] = [];
+    let at = 0;
+    for (let unit = 0; unit < wave.length && at + steps[unit].length <= headers.length; unit++) {
+      const own = steps[unit].map((op, i) => (headers[at + i] === SELECT_BEGUN ? SELECT_BEGUN : resultFor(op.statement, headers[at + i])));
+      results.push('batch' in wave[unit].op! ? own : own[0]);
+      at += steps[unit].length;
+    }
+    return results;
+  };
   return new Promise((resolve) => {
     const begun: unknown[] = [];
     let query: QueryEvents;
@@ -395,18 +409,19 @@ function sendWave(connection: MysqlConnection, pending: string[], wave: UnitRun[
       query = connection.query(texts.join(';\n'), values, (error, results) => {
         if (!error) {
           const sets: unknown[] = texts.length > 1 ? results : [results];
-          resolve({ results: wave.map((run, i) => resultFor(run.op!.statement, sets[pending.length + i])) });
+          resolve({ results: unitResults(sets.slice(pending.length, pending.length + ops.length)) });
           return;
         }
         const done = begun.slice(pending.length);
         if (begun.length < pending.length) return resolve({ results: [], failed: { error, index: null } });
         // The statement after the last whose reply began failed, unless that one was a SELECT: then either
         // could have, except for a unique violation, which a SELECT cannot raise.
-        const index = done.length === 0 || done[done.length - 1] !== SELECT_BEGUN || isUniqueViolation(error) ? done.length : null;
-        resolve({
-          results: done.map((header, i) => (header === SELECT_BEGUN ? SELECT_BEGUN : resultFor(wave[i].op!.statement, header))),
-          failed: { error, index: index !== null && index < wave.length ? index : null },
-        });
+        const failedAt = done.length === 0 || done[done.length - 1] !== SELECT_BEGUN || isUniqueViolation(error) ? done.length : null;
+        const completed = unitResults(done);
+        // Whose statement that was: the unit after those whose statements all went through.
+        const index = failedAt !== null && failedAt < ops.length ? completed.length : null;
+        const first = steps.slice(0, completed.length).reduce((sum, statements) => sum + statements.length, 0);
+        resolve({ results: completed, failed: { error, index, ...(index !== null && failedAt !== first ? { partial: true as const } : {}) } });
       });
     } catch (error) {
       // mysql2 formats the whole query before it sends any of it.

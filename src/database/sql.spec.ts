@@ -83,6 +83,20 @@ describe('Sql (SQLite)', () => {
     expect((await dataSource.manager.find(IdempotencyKeyEntity)).map((k) => k.id)).toEqual(['a']); // not 'w'
   });
 
+  it('writeAll: the statements together, each count back; one failing undoes the others of its unit only', async () => {
+    const at = new Date();
+    const op = (id: string, key: string) => sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
+    const results = await Promise.allSettled([
+      sql.writeAll([op('a', 'k1'), op('b', 'k2')]),
+      sql.writeAll([op('c', 'k3'), op('d', 'k1')]), // its second statement is a duplicate (scope, key) of 'a'
+      sql.write(op('e', 'k4').statement, op('e', 'k4').params),
+    ]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: [1, 1] });
+    expect(isUniqueViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
+    expect(results[2]).toEqual({ status: 'fulfilled', value: 1 });
+    expect((await dataSource.manager.find(IdempotencyKeyEntity)).map((k) => k.id).sort()).toEqual(['a', 'b', 'e']);
+  });
+
   it('never interleaves a unit with a TypeORM transaction of Db.transaction', async () => {
     const at = new Date();
     const order: string[] = [];

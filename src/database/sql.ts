@@ -40,15 +40,32 @@ export interface SqlOp {
   readonly statement: Statement;
   readonly params: readonly unknown[];
   /**
-   * Set by write() only: the unit's one statement, after which it returns its result as it is, so MySQL's
-   * group commit may send the COMMIT in the same round trip. Not for other units: one that went on, or
-   * failed, after a statement marked so would find that statement already committed.
+   * Set by write() only (and, on its batch, writeAll()): the unit's one step, after which it returns its
+   * result as it is, so MySQL's group commit may send the COMMIT in the same round trip. Not for other
+   * units: one that went on, or failed, after a step marked so would find that step already committed.
    */
   readonly last?: true;
 }
 
+/**
+ * Write statements that go out together as one step of a unit (only writeAll makes one): the unit gets
+ * each one's affected row count, in order.
+ */
+export interface SqlBatch {
+  readonly batch: readonly SqlOp[];
+  /** As SqlOp's: nothing follows the batch, and the unit returns its counts as they are. */
+  readonly last?: true;
+}
+
+export type SqlStep = SqlOp | SqlBatch;
+
+/** The statements of a step, one or a batch. */
+export function statementsOf(step: SqlStep): readonly SqlOp[] {
+  return 'batch' in step ? step.batch : [step];
+}
+
 /** A unit of work: `const changed: number = yield sql.op(UPDATE, [..])`. */
-export type SqlUnit<T> = Generator<SqlOp, T, any>;
+export type SqlUnit<T> = Generator<SqlStep, T, any>;
 
 export type Row = Record<string, any>;
 
@@ -239,6 +256,18 @@ export class Sql {
     if (this.dialect === 'sqlite') return this.grouped(() => singleRun(statement, params));
     if (this.mysqlGroups) return this.mysqlGroups.run(() => singleRun(statement, params));
     return this.pooled((runner) => this.runnerExec(runner, statement, params) as Promise<number>);
+  }
+
+  /**
+   * Write statements as one atomic unit that runs no code between or after them (a row and its log line):
+   * MySQL sends them in one wave, with the COMMIT when every unit of that wave allows it (see
+   * MysqlGroupCommit), so such a unit alone costs one round trip; SQLite and PostgreSQL run them in order.
+   * Resolves to each one's affected row count.
+   */
+  writeAll(ops: readonly SqlOp[]): Promise<number[]> {
+    if (this.dialect === 'sqlite') return this.grouped(() => batchRun(ops));
+    if (this.mysqlGroups) return this.mysqlGroups.run(() => batchRun(ops));
+    return this.pooledTransaction(() => batchRun(ops));
   }
 
   /**
@@ -436,15 +465,17 @@ export class Sql {
   private drive<T>(unit: SqlUnit<T>, progress?: { statements: number }): T {
     let step = unit.next();
     while (!step.done) {
-      let value: unknown;
+      const results: unknown[] = [];
       try {
-        value = this.sqliteExec(step.value.statement, step.value.params);
+        for (const op of statementsOf(step.value)) {
+          results.push(this.sqliteExec(op.statement, op.params));
+          if (progress) progress.statements++;
+        }
       } catch (error) {
         unit.return(undefined as T);
         throw error;
       }
-      if (progress) progress.statements++;
-      step = unit.next(value);
+      step = unit.next('batch' in step.value ? results : results[0]);
     }
     return step.value;
   }
@@ -482,14 +513,14 @@ export class Sql {
   private async driveAsync<T>(unit: SqlUnit<T>, runner: QueryRunner): Promise<T> {
     let step = unit.next();
     while (!step.done) {
-      let value: unknown;
+      const results: unknown[] = [];
       try {
-        value = await this.runnerExec(runner, step.value.statement, step.value.params);
+        for (const op of statementsOf(step.value)) results.push(await this.runnerExec(runner, op.statement, op.params));
       } catch (error) {
         unit.return(undefined as T);
         throw error;
       }
-      step = unit.next(value);
+      step = unit.next('batch' in step.value ? results : results[0]);
     }
     return step.value;
   }
@@ -521,6 +552,10 @@ interface GroupEntry {
 
 function* singleRun(statement: Statement, params: readonly unknown[]): SqlUnit<number> {
   return yield { statement, params, last: true };
+}
+
+function* batchRun(ops: readonly SqlOp[]): SqlUnit<number[]> {
+  return yield { batch: ops, last: true };
 }
 
 function sqliteValue(value: unknown): unknown {

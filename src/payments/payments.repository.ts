@@ -4,7 +4,7 @@ import { uuidv7 } from '../common/ids/uuid-v7';
 import { Db } from '../database/db';
 import { PaymentLogEntity } from '../database/entities/payment-log.entity';
 import { PaymentEntity } from '../database/entities/payment.entity';
-import { Sql, SqlUnit, Statement } from '../database/sql';
+import { Sql, SqlOp, SqlUnit, Statement } from '../database/sql';
 import { PaymentStatus } from './payment-state';
 import { PAYMENT_COLUMNS, mapPaymentRow } from './payment-row';
 
@@ -75,10 +75,10 @@ export class PaymentsRepository {
     return row ? mapPaymentRow(this.sql, row) : null;
   }
 
-  /** The statements of a new payment (all columns). */
-  *insertUnit(payment: PaymentEntity): SqlUnit<void> {
+  /** The statement of a new payment (all columns). */
+  private insertOp(payment: PaymentEntity): SqlOp {
     const sql = this.sql;
-    yield sql.op(sql.stmt(INSERT_PAYMENT, 'run'), [
+    return sql.op(sql.stmt(INSERT_PAYMENT, 'run'), [
       payment.id,
       payment.orderId,
       sql.moneyParam(payment.amount),
@@ -100,19 +100,25 @@ export class PaymentsRepository {
     ]);
   }
 
-  *insertLogUnit(paymentId: string, event: string, payload: Record<string, any> | null, now: Date): SqlUnit<void> {
+  private logOp(paymentId: string, event: string, payload: Record<string, any> | null, now: Date): SqlOp {
     const sql = this.sql;
-    yield sql.op(sql.stmt(INSERT_LOG, 'run'), [uuidv7(), paymentId, event, sql.jsonParam(payload), sql.dateParam(now)]);
+    return sql.op(sql.stmt(INSERT_LOG, 'run'), [uuidv7(), paymentId, event, sql.jsonParam(payload), sql.dateParam(now)]);
   }
 
-  /** A new payment and its first log row, in one transaction of their own. */
-  insertWithLog(payment: PaymentEntity, event: string, payload: Record<string, any> | null): Promise<void> {
-    return this.sql.transaction(() => this.insertWithLogUnit(payment, event, payload));
+  *insertUnit(payment: PaymentEntity): SqlUnit<void> {
+    yield this.insertOp(payment);
   }
 
-  private *insertWithLogUnit(payment: PaymentEntity, event: string, payload: Record<string, any> | null): SqlUnit<void> {
-    yield* this.insertUnit(payment);
-    yield* this.insertLogUnit(payment.id, event, payload, payment.createdAt);
+  *insertLogUnit(paymentId: string, event: string, payload: Record<string, any> | null, now: Date): SqlUnit<void> {
+    yield this.logOp(paymentId, event, payload, now);
+  }
+
+  /**
+   * A new payment and its first log row, in one transaction of their own: on MySQL one round trip for a
+   * create alone (Sql.writeAll). A duplicate order_id fails the first statement, and the log row is not written.
+   */
+  async insertWithLog(payment: PaymentEntity, event: string, payload: Record<string, any> | null): Promise<void> {
+    await this.sql.writeAll([this.insertOp(payment), this.logOp(payment.id, event, payload, payment.createdAt)]);
   }
 
   async insert(em: EntityManager, payment: PaymentEntity): Promise<void> {

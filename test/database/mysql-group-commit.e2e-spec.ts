@@ -206,6 +206,46 @@ describeMysql('MySQL group commit', () => {
     expect((await dataSource.manager.findOneByOrFail(IdempotencyKeyEntity, { id: 'held' })).status).toBe('IN_PROGRESS');
   });
 
+  it('sends a writeAll batch in one wave: alone, one round trip with its COMMIT; each count back', async () => {
+    const at = new Date();
+    const op = (id: string, key: string) => sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
+    await withCountingGroups(async (groups, queries) => {
+      const results = await Promise.all([
+        groups.run(function* () {
+          return yield { batch: [op('a', 'k1'), op('b', 'k2')], last: true };
+        }),
+        groups.run(() => writeKey('c', 'k3')),
+      ]);
+      expect(results).toEqual([[1, 1], 1]);
+      expect(queries()).toBe(1);
+    });
+    expect(await keyIds()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('fails a batch whose first statement fails alone; one failing after its first went through fails it, and the others run again', async () => {
+    const at = new Date();
+    const op = (id: string, key: string) => sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
+    await dataSource.manager.insert(IdempotencyKeyEntity, {
+      id: 'pre', scope: 's', key: 'k0', fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: at, expiresAt: at,
+    });
+    // First statement a duplicate of 'pre': the batch fails, nothing of it is written, the group goes on.
+    const first = await Promise.allSettled([sql.writeAll([op('x', 'k0'), op('y', 'k5')]), sql.write(op('a', 'k1').statement, op('a', 'k1').params)]);
+    expect(isUniqueViolation((first[0] as PromiseRejectedResult).reason)).toBe(true);
+    expect(first[1]).toEqual({ status: 'fulfilled', value: 1 });
+    // Second statement a duplicate: its first went through, so the group is undone and the others run alone.
+    let runs = 0;
+    const second = await Promise.allSettled([
+      sql.transaction(() => (runs++, insertKey('b', 'k2'))),
+      sql.writeAll([op('c', 'k3'), op('d', 'k1')]),
+      sql.transaction(() => (runs++, insertKey('e', 'k4'))),
+    ]);
+    expect(second[0]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(isUniqueViolation((second[1] as PromiseRejectedResult).reason)).toBe(true);
+    expect(second[2]).toEqual({ status: 'fulfilled', value: 1 });
+    expect(runs).toBe(4);
+    expect(await keyIds()).toEqual(['a', 'b', 'e', 'pre']);
+  });
+
   it('runs the other units again, alone, when a unit fails after one of its statements went through', async () => {
     let runs = 0;
     let failingRuns = 0;
