@@ -8,7 +8,7 @@
  *            --cpu-prof DIR (service runs under node --cpu-prof; see bench/profile.ts)  --keep
  *            --env KEY=VALUE (repeatable): a service setting for an experiment (e.g. --env LOG_LEVEL=warn)
  *            --no-paired: take ratios against the echo measured once at the start, instead of the echo
- *            measured again just before each service scenario (with --quick the GET reference is not)
+ *            measured again just before each service scenario (--quick skips the echo GET, only a reference)
  *
  * Everything runs on 127.0.0.1. The service is dist/src/main.js (npm run build first), with its shipped
  * defaults except RATE_LIMIT_MAX (raised so the limiter does not answer 429) and a fresh database.
@@ -310,14 +310,16 @@ async function main(): Promise<void> {
       skipped?: string;
       /** Measured only as another scenario's baseline, right before it; no row of its own. */
       baselineOnly?: boolean;
-      /** A figure no goal is taken against (the echo's GET, its steady-rate floor, the mixed load): measured half as long in --quick. */
+      /** A figure no goal is taken against (the echo's steady-rate floor, the mixed load): measured half as long in --quick. */
       halfInQuick?: boolean;
+      /** Not measured in --quick: the echo's GET, only a reference printed beside the GET row. */
+      fullOnly?: boolean;
       /** autocannon's options, or instead `run`: a custom load (the steady-rate scenario). */
       opts?: () => Parameters<typeof load>[0];
       run?: (durationS: number) => Promise<LoadResult>;
       note?: () => string;
     }> = [
-      { id: 'echo-get', title: 'echo GET /echo', url: echo.baseUrl, halfInQuick: true, opts: () => ({ url: `${echo.baseUrl}/echo`, connections, durationS }) },
+      { id: 'echo-get', title: 'echo GET /echo', url: echo.baseUrl, fullOnly: true, opts: () => ({ url: `${echo.baseUrl}/echo`, connections, durationS }) },
       {
         id: 'echo-post',
         title: 'echo POST /echo (bare Nest+Fastify)',
@@ -421,7 +423,7 @@ async function main(): Promise<void> {
     const rows: ScenarioRow[] = [];
     const latestBaseline = new Map<string, Partial<Measured>>();
     for (const s of scenarios) {
-      if (s.baselineOnly || (only && !only.includes(s.id))) continue;
+      if (s.baselineOnly || (only && !only.includes(s.id)) || (quick && s.fullOnly)) continue;
       if (s.skipped) {
         rows.push({ id: s.id, title: s.title, skipped: s.skipped });
         process.stdout.write(`${s.id}: skipped (${s.skipped})\n`);
