@@ -63,7 +63,8 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 /**
  * Group commit on MySQL/MariaDB, the counterpart of Sql's on SQLite. Units that arrive within one event-loop
  * turn run together in one transaction on one connection, and every caller's promise settles after its
- * COMMIT.
+ * COMMIT; the single writes of a turn (Sql.write, Sql.writeAll) form a group of their own, which commits in
+ * one round trip instead of waiting for the other units' waves.
  *
  * The point is round trips, which are most of a unit's cost here (each wakes the server and this process on
  * both sides of the loopback, and MariaDB shares the machine's CPU). The group's units run in waves: the
@@ -96,6 +97,7 @@ export class MysqlGroupCommit {
   private pool: MysqlPool | null = null;
   private closed = false;
   private readonly groups = new TurnBatch<GroupEntry>(MAX_GROUP, (group) => void this.runGroup(group));
+  private readonly singles = new TurnBatch<GroupEntry>(MAX_GROUP, (group) => void this.runGroup(group));
   private readonly reads = new TurnBatch<ReadEntry>(MAX_READS, (batch) => this.runReads(batch));
 
   constructor(
@@ -103,9 +105,14 @@ export class MysqlGroupCommit {
     private readonly runAlone: <T>(unit: () => SqlUnit<T>) => Promise<T>,
   ) {}
 
-  /** Runs the unit in the next group's transaction; settles after that transaction's COMMIT. */
-  run<T>(unit: () => SqlUnit<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => this.groups.add({ unit, resolve: resolve as (value: unknown) => void, reject }));
+  /**
+   * Runs the unit in the next group's transaction; settles after that transaction's COMMIT. `single`: the
+   * unit is one step marked last (Sql.write, Sql.writeAll), and goes in a group of such units, which
+   * commits in one round trip instead of waiting for the waves of the other units of its turn.
+   */
+  run<T>(unit: () => SqlUnit<T>, single = false): Promise<T> {
+    const batch = single ? this.singles : this.groups;
+    return new Promise<T>((resolve, reject) => batch.add({ unit, resolve: resolve as (value: unknown) => void, reject }));
   }
 
   /**

@@ -254,7 +254,7 @@ export class Sql {
    */
   write(statement: Statement, params: readonly unknown[]): Promise<number> {
     if (this.dialect === 'sqlite') return this.grouped(() => singleRun(statement, params));
-    if (this.mysqlGroups) return this.mysqlGroups.run(() => singleRun(statement, params));
+    if (this.mysqlGroups) return this.mysqlGroups.run(() => singleRun(statement, params), true);
     return this.pooled((runner) => this.runnerExec(runner, statement, params) as Promise<number>);
   }
 
@@ -266,7 +266,7 @@ export class Sql {
    */
   writeAll(ops: readonly SqlOp[]): Promise<number[]> {
     if (this.dialect === 'sqlite') return this.grouped(() => batchRun(ops));
-    if (this.mysqlGroups) return this.mysqlGroups.run(() => batchRun(ops));
+    if (this.mysqlGroups) return this.mysqlGroups.run(() => batchRun(ops), true);
     return this.pooledTransaction(() => batchRun(ops));
   }
 

@@ -127,7 +127,7 @@ describeMysql('MySQL group commit', () => {
     const results = await Promise.allSettled([
       sql.transaction(() => (runs.a++, insertKey('a', 'k1'))),
       sql.transaction(() => (runs.dup++, insertKey('dup', 'k1'))), // duplicate (scope, key): InnoDB undoes the statement
-      sql.write(sql.stmt(INSERT, 'run'), ['b', 's', 'k2', 'f', 'IN_PROGRESS', new Date(), new Date()]),
+      sql.transaction(() => insertKey('b', 'k2')),
     ]);
     const after = await commits();
 
@@ -232,18 +232,42 @@ describeMysql('MySQL group commit', () => {
     const first = await Promise.allSettled([sql.writeAll([op('x', 'k0'), op('y', 'k5')]), sql.write(op('a', 'k1').statement, op('a', 'k1').params)]);
     expect(isUniqueViolation((first[0] as PromiseRejectedResult).reason)).toBe(true);
     expect(first[1]).toEqual({ status: 'fulfilled', value: 1 });
-    // Second statement a duplicate: its first went through, so the group is undone and the others run alone.
+    // Second statement a duplicate: its first went through, so the group (of single steps, as writeAll's
+    // and write's are) is undone and the others run alone.
     let runs = 0;
-    const second = await Promise.allSettled([
-      sql.transaction(() => (runs++, insertKey('b', 'k2'))),
-      sql.writeAll([op('c', 'k3'), op('d', 'k1')]),
-      sql.transaction(() => (runs++, insertKey('e', 'k4'))),
-    ]);
-    expect(second[0]).toEqual({ status: 'fulfilled', value: 1 });
-    expect(isUniqueViolation((second[1] as PromiseRejectedResult).reason)).toBe(true);
-    expect(second[2]).toEqual({ status: 'fulfilled', value: 1 });
+    await withCountingGroups(async (groups) => {
+      const second = await Promise.allSettled([
+        groups.run(() => (runs++, writeKey('b', 'k2')), true),
+        groups.run(function* () {
+          return yield { batch: [op('c', 'k3'), op('d', 'k1')], last: true };
+        }, true),
+        groups.run(() => (runs++, writeKey('e', 'k4')), true),
+      ]);
+      expect(second[0]).toEqual({ status: 'fulfilled', value: 1 });
+      expect(isUniqueViolation((second[1] as PromiseRejectedResult).reason)).toBe(true);
+      expect(second[2]).toEqual({ status: 'fulfilled', value: 1 });
+    });
     expect(runs).toBe(4);
     expect(await keyIds()).toEqual(['a', 'b', 'e', 'pre']);
+  });
+
+  it('commits single writes in a group of their own, without waiting for the waves of the other units of their turn', async () => {
+    await dataSource.manager.insert(IdempotencyKeyEntity, {
+      id: 'held', scope: 's', key: 'kh', fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: new Date(), expiresAt: new Date(),
+    });
+    await inOtherTransaction(async (holder) => {
+      await holder.query(LOCK_KEY, ['held']);
+      const waiting = sql.transaction(function* () {
+        yield sql.op(sql.stmt(LOCK_KEY, 'get'), ['held']);
+        return yield* insertKey('after-held', 'k-after');
+      });
+      const single = sql.write(sql.stmt(INSERT, 'run'), ['w', 's', 'kw', 'f', 'IN_PROGRESS', new Date(), new Date()]);
+      expect(await single).toBe(1); // while the transaction of the same turn still waits for the row
+      await groupWaitingForLock(holder);
+      await holder.query('COMMIT');
+      expect(await waiting).toBe(1);
+    });
+    expect(await keyIds()).toEqual(['after-held', 'held', 'w']);
   });
 
   it('runs the other units again, alone, when a unit fails after one of its statements went through', async () => {
