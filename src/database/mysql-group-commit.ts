@@ -71,8 +71,9 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
  * next statement of every unit still running goes out in one multi-statement query, the first wave behind
  * START TRANSACTION, so a group of creates (two statements each) costs three round trips, not one per
  * statement; the group shares one COMMIT, which goes out with the last wave when every unit in it is a
- * single write (so a group of webhook intakes costs one round trip). Multi-statement queries are enabled on this pool only; every
- * statement sent on it is a constant template with `?` parameters, escaped by mysql2 as on TypeORM's pool.
+ * single write (so a group of webhook intakes costs one round trip). Multi-statement queries are enabled on
+ * this pool only; every statement sent on it is a constant template with `?` parameters, escaped by mysql2
+ * as on TypeORM's pool.
  *
  * Interleaved so, units still see each other's writes in wave order (one transaction), and a unit's plain
  * SELECTs see the transaction's snapshot (REPEATABLE READ), which may predate the unit or a write an earlier
@@ -376,7 +377,10 @@ class UnitRun {
 const SELECT_BEGUN = Symbol('select begun');
 
 interface WaveReply {
-  /** Per unit of the wave, in order, up to the failed statement: its statement's result, or SELECT_BEGUN. */
+  /**
+   * Per unit of the wave, in order, up to the unit of the failed statement: its step's result (an array for
+   * a batch), or SELECT_BEGUN.
+   */
   results: unknown[];
   /**
    * index: the wave's unit whose statement failed; null when it cannot be told. partial: that statement was
@@ -387,11 +391,11 @@ interface WaveReply {
 }
 
 /**
- * Sends `pending`, the next statement of every unit of the wave and, `withCommit`, COMMIT as one
- * multi-statement query. MySQL stops
- * at the first statement that fails and replies with the results before it and the error; mysql2 hands the
- * callback the error alone, so the results before it are collected from the query's events: 'result' for
- * each OK packet, 'fields' when a SELECT's reply begins (its rows are not emitted with a callback).
+ * Sends `pending`, the next step of every unit of the wave (a statement, or a batch's statements) and, with
+ * `withCommit`, COMMIT as one multi-statement query. MySQL stops at the first statement that fails and
+ * replies with the results before it and the error; mysql2 hands the callback the error alone, so the results
+ * before it are collected from the query's events: 'result' for each OK packet, 'fields' when a SELECT's
+ * reply begins (its rows are not emitted with a callback).
  */
 function sendWave(connection: MysqlConnection, pending: string[], wave: UnitRun[], withCommit: boolean): Promise<WaveReply> {
   const steps = wave.map((run) => statementsOf(run.op!));
