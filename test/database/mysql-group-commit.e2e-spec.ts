@@ -39,15 +39,19 @@ describeMysql('MySQL group commit', () => {
   });
   beforeEach(() => dataSource.manager.clear(IdempotencyKeyEntity));
 
-  function* insertKey(id: string, key: string): SqlUnit<number> {
+  /** The INSERT of one idempotency key (`key` may be a value mysql2 cannot format). */
+  function keyOp(id: string, key: string | object) {
     const at = new Date();
-    return yield sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
+    return sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
+  }
+
+  function* insertKey(id: string, key: string): SqlUnit<number> {
+    return yield keyOp(id, key);
   }
 
   /** A unit of one write, as Sql.write makes it: its statement is its last. */
   function* writeKey(id: string, key: string | object): SqlUnit<number> {
-    const at = new Date();
-    return yield { ...sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]), last: true };
+    return yield { ...keyOp(id, key), last: true };
   }
 
   /**
@@ -207,12 +211,10 @@ describeMysql('MySQL group commit', () => {
   });
 
   it('sends a writeAll batch in one wave: alone, one round trip with its COMMIT; each count back', async () => {
-    const at = new Date();
-    const op = (id: string, key: string) => sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
     await withCountingGroups(async (groups, queries) => {
       const results = await Promise.all([
         groups.run(function* () {
-          return yield { batch: [op('a', 'k1'), op('b', 'k2')], last: true };
+          return yield { batch: [keyOp('a', 'k1'), keyOp('b', 'k2')], last: true };
         }),
         groups.run(() => writeKey('c', 'k3')),
       ]);
@@ -224,12 +226,11 @@ describeMysql('MySQL group commit', () => {
 
   it('fails a batch whose first statement fails alone; one failing after its first went through fails it, and the others run again', async () => {
     const at = new Date();
-    const op = (id: string, key: string) => sql.op(sql.stmt(INSERT, 'run'), [id, 's', key, 'f', 'IN_PROGRESS', sql.dateParam(at), sql.dateParam(at)]);
     await dataSource.manager.insert(IdempotencyKeyEntity, {
       id: 'pre', scope: 's', key: 'k0', fingerprint: 'f', status: 'IN_PROGRESS', responseStatus: null, responseBody: null, createdAt: at, expiresAt: at,
     });
     // First statement a duplicate of 'pre': the batch fails, nothing of it is written, the group goes on.
-    const first = await Promise.allSettled([sql.writeAll([op('x', 'k0'), op('y', 'k5')]), sql.write(op('a', 'k1').statement, op('a', 'k1').params)]);
+    const first = await Promise.allSettled([sql.writeAll([keyOp('x', 'k0'), keyOp('y', 'k5')]), sql.write(keyOp('a', 'k1').statement, keyOp('a', 'k1').params)]);
     expect(isUniqueViolation((first[0] as PromiseRejectedResult).reason)).toBe(true);
     expect(first[1]).toEqual({ status: 'fulfilled', value: 1 });
     // Second statement a duplicate: its first went through, so the group (of single steps, as writeAll's
@@ -239,7 +240,7 @@ describeMysql('MySQL group commit', () => {
       const second = await Promise.allSettled([
         groups.run(() => (runs++, writeKey('b', 'k2')), true),
         groups.run(function* () {
-          return yield { batch: [op('c', 'k3'), op('d', 'k1')], last: true };
+          return yield { batch: [keyOp('c', 'k3'), keyOp('d', 'k1')], last: true };
         }, true),
         groups.run(() => (runs++, writeKey('e', 'k4')), true),
       ]);
