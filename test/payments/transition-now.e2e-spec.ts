@@ -1,10 +1,8 @@
-import { DataSource } from 'typeorm';
 import { uuidv7 } from '../../src/common/ids/uuid-v7';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
-import { Db } from '../../src/database/db';
 import { PaymentEntity } from '../../src/database/entities/payment.entity';
 import { PaymentTransitionService, TransitionRequest } from '../../src/payments/payment-transitions.service';
 import { PaymentsRepository } from '../../src/payments/payments.repository';
+import { RunningApp, startApp } from '../support/app-harness';
 import { TestDatabase, testDatabases } from '../support/databases';
 
 /**
@@ -12,24 +10,20 @@ import { TestDatabase, testDatabases } from '../support/databases';
  * several at once (one group commit on SQLite and MySQL) only the holder of the lock changes the payment and
  * writes its log row, once.
  */
-describe.each(testDatabases())('transitionNow (%s)', (_name, factory) => {
+describe.each(testDatabases())('transitionNow (%s)', (_name, makeDatabase) => {
   let database: TestDatabase;
-  let dataSource: DataSource;
-  let db: Db;
+  let running: RunningApp;
   let payments: PaymentsRepository;
   let transitions: PaymentTransitionService;
 
   beforeAll(async () => {
-    database = await factory();
-    dataSource = new DataSource(buildDataSourceOptions({ url: database.url, migrationsRun: true, sqliteSynchronous: 'NORMAL' }));
-    await dataSource.initialize();
-    db = new Db(dataSource);
-    payments = new PaymentsRepository(db);
-    transitions = new PaymentTransitionService(db, payments);
+    database = await makeDatabase();
+    running = await startApp(database.appEnv);
+    payments = running.app.get(PaymentsRepository);
+    transitions = running.app.get(PaymentTransitionService);
   });
   afterAll(async () => {
-    await db?.onApplicationShutdown();
-    await dataSource?.destroy();
+    await running?.close();
     await database?.drop();
   });
 
