@@ -25,12 +25,16 @@ const INSERT_DELIVERY =
 /**
  * The outbox row for a merchant callback, as statements of the caller's transaction (see database/sql.ts),
  * so the state change and the promise to tell the merchant commit together. Yields the delivery id, or
- * null when the payment has no callback_url or its status is not one merchants are told about.
+ * null when the payment has no callback_url or its status is not one merchants are told about. `changed`:
+ * the payment as this transaction left it, when the caller knows it; otherwise it is read.
  */
-export function* callbackIntentUnit(sql: Sql, paymentId: string, now: Date): SqlUnit<string | null> {
-  const row = yield sql.op(sql.stmt(SELECT_PAYMENT, 'get'), [paymentId]);
-  if (!row) return null;
-  const payment = mapPaymentRow(sql, row);
+export function* callbackIntentUnit(sql: Sql, paymentId: string, now: Date, changed?: PaymentEntity): SqlUnit<string | null> {
+  let payment = changed;
+  if (!payment) {
+    const row = yield sql.op(sql.stmt(SELECT_PAYMENT, 'get'), [paymentId]);
+    if (!row) return null;
+    payment = mapPaymentRow(sql, row);
+  }
   if (!payment.callbackUrl || !CALLBACK_STATUSES.includes(payment.status)) return null;
   const id = uuidv7();
   yield sql.op(sql.stmt(INSERT_DELIVERY, 'run'), [

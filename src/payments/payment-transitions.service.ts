@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { PaymentEntity } from '../database/entities/payment.entity';
 import { callbackIntentUnit } from '../callbacks/callback-intent';
 import { Db } from '../database/db';
 import { SqlUnit } from '../database/sql';
@@ -19,6 +20,12 @@ export interface TransitionRequest {
   now: Date;
   /** Only when the caller holds the payment's provider-call lock. */
   lockedBy?: string;
+  /**
+   * The payment as the caller read it in this transaction, if it did: the callback intent is then built
+   * from it and the change instead of reading the row again (what a callback carries besides the change,
+   * its order_id, amount and callback_url, never changes).
+   */
+  read?: PaymentEntity;
 }
 
 /**
@@ -70,7 +77,9 @@ export class PaymentTransitionService {
     if (!won) return { won: false, callbackDeliveryId: null };
     yield* this.payments.insertLogUnit(request.paymentId, request.event, request.payload ?? null, request.now);
     // The outbox: the callback intent commits with the change (the dispatcher delivers it).
-    const callbackDeliveryId = CALLBACK_STATUSES.includes(request.to) ? yield* callbackIntentUnit(this.db.sql, request.paymentId, request.now) : null;
+    if (!CALLBACK_STATUSES.includes(request.to)) return { won: true, callbackDeliveryId: null };
+    const changed = request.read && { ...request.read, ...request.patch, status: request.to, updatedAt: request.now };
+    const callbackDeliveryId: string | null = yield* callbackIntentUnit(this.db.sql, request.paymentId, request.now, changed);
     return { won: true, callbackDeliveryId };
   }
 }

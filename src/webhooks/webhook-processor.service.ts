@@ -161,6 +161,7 @@ export class WebhookProcessorService {
           event: decision.event,
           payload: { ...context, provider_ref_no: notification.ref_no },
           now,
+          read: payment,
         });
         if (!won) {
           yield sql.op(sql.stmt(UNCLAIM_EVENT, 'run'), [eventId]);
