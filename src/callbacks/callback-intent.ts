@@ -6,8 +6,11 @@ import { Sql, SqlUnit } from '../database/sql';
 import { CALLBACK_STATUSES } from '../payments/payment-state';
 import { PAYMENT_COLUMNS, mapPaymentRow } from '../payments/payment-row';
 
+/** What callbackBody reads from a payment, plus whether it has somewhere to be sent. */
+export type CallbackFields = Pick<PaymentEntity, 'id' | 'orderId' | 'status' | 'amount' | 'paidAt' | 'callbackUrl'>;
+
 /** The JSON a merchant receives; field order is part of the signed bytes, so it is fixed here. */
-export function callbackBody(payment: PaymentEntity): string {
+export function callbackBody(payment: CallbackFields): string {
   return JSON.stringify({
     payment_id: payment.id,
     order_id: payment.orderId,
@@ -28,8 +31,8 @@ const INSERT_DELIVERY =
  * null when the payment has no callback_url or its status is not one merchants are told about. `changed`:
  * the payment as this transaction left it, when the caller knows it; otherwise it is read.
  */
-export function* callbackIntentUnit(sql: Sql, paymentId: string, now: Date, changed?: PaymentEntity): SqlUnit<string | null> {
-  let payment = changed;
+export function* callbackIntentUnit(sql: Sql, paymentId: string, now: Date, changed?: CallbackFields): SqlUnit<string | null> {
+  let payment: CallbackFields | undefined = changed;
   if (!payment) {
     const row = yield sql.op(sql.stmt(SELECT_PAYMENT, 'get'), [paymentId]);
     if (!row) return null;

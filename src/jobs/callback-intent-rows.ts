@@ -1,11 +1,7 @@
 import { uuidv7 } from '../common/ids/uuid-v7';
-import { callbackBody } from '../callbacks/callback-intent';
+import { CallbackFields, callbackBody } from '../callbacks/callback-intent';
 import { CallbackDeliveryEntity } from '../database/entities/callback-delivery.entity';
-import { PaymentEntity } from '../database/entities/payment.entity';
 import { CALLBACK_STATUSES } from '../payments/payment-state';
-
-/** What callbackBody reads from a payment, plus whether it has somewhere to be sent. */
-export type CallbackFields = Pick<PaymentEntity, 'id' | 'orderId' | 'status' | 'amount' | 'paidAt' | 'callbackUrl'>;
 
 /**
  * The outbox rows recordCallbackIntent (src/callbacks/callback-intent.ts) would write for these payments
@@ -21,7 +17,7 @@ export function callbackIntentRows(payments: readonly CallbackFields[], now: Dat
       paymentId: payment.id,
       status: 'PENDING',
       paymentStatus: payment.status,
-      body: callbackBody(payment as PaymentEntity),
+      body: callbackBody(payment),
       attempts: 0,
       nextAttemptAt: now,
       lastStatusCode: null,

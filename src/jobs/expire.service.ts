@@ -9,7 +9,8 @@ import { PaymentEntity } from '../database/entities/payment.entity';
 import { MetricsService } from '../metrics/metrics.service';
 import { PaymentTransitionService } from '../payments/payment-transitions.service';
 import { QRIS_PROVIDER, QrisProvider } from '../providers/qris-provider';
-import { CallbackFields, callbackIntentRows } from './callback-intent-rows';
+import { CallbackFields } from '../callbacks/callback-intent';
+import { callbackIntentRows } from './callback-intent-rows';
 import { markPaidFromStatus, paidAsExpected, queryProviderStatus } from './provider-status';
 
 /**

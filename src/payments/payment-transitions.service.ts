@@ -1,7 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { PaymentEntity } from '../database/entities/payment.entity';
-import { callbackIntentUnit } from '../callbacks/callback-intent';
+import { CallbackFields, callbackIntentUnit } from '../callbacks/callback-intent';
 import { Db } from '../database/db';
 import { SqlUnit } from '../database/sql';
 import { MetricsService } from '../metrics/metrics.service';
@@ -25,7 +24,7 @@ export interface TransitionRequest {
    * from it and the change instead of reading the row again (what a callback carries besides the change,
    * its order_id, amount and callback_url, never changes).
    */
-  read?: PaymentEntity;
+  read?: CallbackFields;
 }
 
 /**
