@@ -2,17 +2,18 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Clock } from '../common/time/clock';
 import { Db } from '../database/db';
 import { Row, Sql, SqlUnit, Statement } from '../database/sql';
-import { PAYMENT_COLUMNS, mapPaymentRow } from '../payments/payment-row';
 import { PaymentStatus } from '../payments/payment-state';
+import { PaymentEntity } from '../database/entities/payment.entity';
 import { WebhookEventEntity } from '../database/entities/webhook-event.entity';
 import { isTransientDbError } from '../database/transient-error';
 import { MetricsService } from '../metrics/metrics.service';
 import { PaymentTransitionService } from '../payments/payment-transitions.service';
 import { PaymentsRepository } from '../payments/payments.repository';
+import { CallbackFields } from '../callbacks/callback-intent';
 import { CallbackOutboxService } from '../callbacks/callback-outbox.service';
 import { QRIS_PROVIDER, QrisProvider } from '../providers/qris-provider';
 import { confirmsByStatusQuery } from '../providers/status-confirmation';
-import { decideWebhook } from './webhook-decision';
+import { PaymentFacts, decideWebhook } from './webhook-decision';
 import { WebhookNotification } from './webhook-notification';
 
 const MAX_TRANSACTION_TRIES = 5;
@@ -38,14 +39,34 @@ const CLAIM_EVENT = "UPDATE webhook_events SET status = 'OK', processed_at = ?, 
 const CLAIM_EVENT_AS_ERROR = "UPDATE webhook_events SET status = 'ERROR', processed_at = ?, error_message = ? WHERE id = ? AND status = 'PENDING'";
 const UNCLAIM_EVENT = "UPDATE webhook_events SET status = 'PENDING', processed_at = NULL WHERE id = ? AND status = 'OK'";
 
+/**
+ * The payment columns processing uses: what the decision compares, what a PAID change keeps
+ * (provider_ref_no) and what a callback is built from. Not the whole row: its QR payload, metadata and
+ * dates were a third of the event's read on SQLite.
+ */
+const PAYMENT_FIELDS = 'id, order_id, amount, status, provider_ref_no, paid_at, callback_url';
+
 /** The event (its columns prefixed event_) and the payment its stored notification names, if any. */
 function selectEventWithPayment(sql: Sql): string {
-  const payment = PAYMENT_COLUMNS.split(', ').map((column) => `p.${column}`).join(', ');
+  const payment = PAYMENT_FIELDS.split(', ').map((column) => `p.${column}`).join(', ');
   return (
     `SELECT e.id AS event_row_id, e.provider AS event_provider, e.event_id AS event_event_id, e.status AS event_status, ` +
     `e.notification AS event_notification, ${payment} FROM webhook_events e ` +
     `LEFT JOIN payments p ON p.provider_trx_id = ${sql.jsonText('e.notification', 'trx_id')} AND p.provider = e.provider WHERE e.id = ?`
   );
+}
+
+/** PAYMENT_FIELDS of a row, as the entity's fields. */
+function paymentFields(sql: Sql, row: Row): PaymentFacts & CallbackFields & Pick<PaymentEntity, 'providerRefNo'> {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    amount: sql.readMoney(row.amount),
+    status: row.status,
+    providerRefNo: row.provider_ref_no ?? null,
+    paidAt: sql.readDate(row.paid_at),
+    callbackUrl: row.callback_url ?? null,
+  };
 }
 
 /**
@@ -129,7 +150,7 @@ export class WebhookProcessorService {
     // The join found the payment by the stored notification's trx_id; a confirmed one names the same.
     const paymentRow: Row | undefined = row.id === null || row.id === undefined ? undefined : row;
     if (!paymentRow) return yield* this.rejectUnit(event, null, 'no payment has this provider_trx_id', now);
-    const payment = mapPaymentRow(sql, paymentRow);
+    const payment = paymentFields(sql, paymentRow);
 
     const decision = decideWebhook(payment, notification);
     const context = { webhook_event_id: event.id, event_id: event.eventId, provider: event.provider, ...(confirmed ? { confirmed_by_status_query: true } : {}) };
