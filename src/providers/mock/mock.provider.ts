@@ -1,5 +1,5 @@
 import { pooledRandomBytes } from '../../common/ids/random-pool';
-import { buildDynamicQris, DynamicQrisInput } from '../../qris/qris-codec';
+import { DynamicQrisInput, DynamicQrisPayment, dynamicQrisBuilder } from '../../qris/qris-codec';
 import { ProviderError } from '../provider.errors';
 import { CreateQrRequest, CreatedQr, ParsedWebhook, QrisProvider, SettlementRow, WebhookRequest } from '../qris-provider';
 import { MockWebhookSettings, parseMockWebhook } from './mock.webhook';
@@ -23,20 +23,25 @@ const FAILS_ONCE = 'MOCK_PROVIDER_FLAKY';
 export class QrisProviderMock implements QrisProvider {
   readonly name = 'mock';
   private readonly flakyOrdersSeen = new Set<string>();
+  /** The merchant's part of every QR, checked and encoded once. */
+  private readonly buildQr: (payment: DynamicQrisPayment) => string;
 
   constructor(
-    private readonly merchant: MockMerchantSettings,
+    merchant: MockMerchantSettings,
     private readonly webhook: MockWebhookSettings,
     /** Without it (unit tests of other parts) fetchSettlement reports the feed as unavailable. */
     private readonly settlement?: MockSettlementOptions,
-  ) {}
+  ) {
+    this.buildQr = dynamicQrisBuilder({
+      ...merchant,
+      acquirer: { globalId: 'ID.CO.MOCKQRIS.WWW', merchantPan: '9360099900000000001', merchantId: 'MOCK00000000001' },
+    });
+  }
 
   async createDynamicQR(request: CreateQrRequest): Promise<CreatedQr> {
     this.simulateOutage(request.orderId);
     const trxId = `QRIS${pooledRandomBytes(10).toString('hex').toUpperCase()}`;
-    const qrString = buildDynamicQris({
-      ...this.merchant,
-      acquirer: { globalId: 'ID.CO.MOCKQRIS.WWW', merchantPan: '9360099900000000001', merchantId: 'MOCK00000000001' },
+    const qrString = this.buildQr({
       amount: request.amount,
       referenceLabel: trxId,
       billNumber: request.orderId.length <= 25 ? request.orderId : undefined,
