@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { Logger as PinoLogger } from 'pino';
 import { Env } from '../config/env';
-import { REDACTED_PATHS } from './redaction';
+import { redactionOptions } from './redaction';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -17,8 +17,8 @@ export function requestId(req: IncomingMessage): string {
 /**
  * Where a process's JSON lines go: one synchronous stdout destination (a line is written before the call
  * returns, so a crash loses none), shared by
- * - `app`: the pino logger behind Nest's Logger (nestjs-pino), with the secret-bearing paths of
- *   REDACTED_PATHS censored wherever a call puts them;
+ * - `app`: the pino logger behind Nest's Logger (nestjs-pino), with the secret-bearing fields of
+ *   redaction.ts censored wherever a call puts them;
  * - the one line per HTTP request, written straight to `destination` by request-log.ts from the method,
  *   URL, request id and status alone (never headers or bodies).
  */
@@ -28,7 +28,7 @@ export class LogSinks {
 
   constructor(readonly level: string) {
     this.destination = pino.destination({ dest: 1, sync: true });
-    this.app = pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, this.destination);
+    this.app = pino({ level, ...redactionOptions() }, this.destination);
   }
 }
 
