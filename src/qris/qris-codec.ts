@@ -65,8 +65,8 @@ export function buildDynamicQris(input: DynamicQrisInput): string {
 
 /**
  * buildDynamicQris for one merchant and many payments: the merchant's fields are checked and encoded once,
- * and each payment costs only its own fields and the CRC (a QR for every create made the merchant's part
- * most of the work: 12-14 µs a QR before).
+ * and each payment costs only its own fields and the CRC (the mock's QR for a create: 12-14 µs when the
+ * merchant's part was built each time, 3-3.5 µs so).
  */
 export function dynamicQrisBuilder(merchant: Omit<DynamicQrisInput, keyof DynamicQrisPayment>): (payment: DynamicQrisPayment) => string {
   const criteria = requireCriteria(merchant.merchantCriteria);
