@@ -10,5 +10,5 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 const env = validateEnv(process.env);
 
 export default new DataSource(
-  buildDataSourceOptions({ url: env.DB_URL, migrationsRun: false, sqliteSynchronous: env.SQLITE_SYNCHRONOUS }),
+  buildDataSourceOptions({ url: env.DB_URL, migrationsRun: false, sqliteSynchronous: env.SQLITE_SYNCHRONOUS, poolSize: env.DB_POOL_SIZE }),
 );

@@ -30,6 +30,7 @@ describe('validateEnv', () => {
       SHUTDOWN_TIMEOUT_MS: 25000,
       TRUST_PROXY: false,
       LOG_LEVEL: 'info',
+      DB_POOL_SIZE: 20,
     });
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.MERCHANT_API_KEYS).toBeUndefined();
@@ -44,7 +45,11 @@ describe('validateEnv', () => {
   });
 
   it('converts numbers and booleans', () => {
-    expect(validateEnv({ RATE_LIMIT_MAX: '25', TRUST_PROXY: 'true' })).toMatchObject({ RATE_LIMIT_MAX: 25, TRUST_PROXY: true });
+    expect(validateEnv({ RATE_LIMIT_MAX: '25', TRUST_PROXY: 'true', DB_POOL_SIZE: '6' })).toMatchObject({
+      RATE_LIMIT_MAX: 25,
+      TRUST_PROXY: true,
+      DB_POOL_SIZE: 6,
+    });
   });
 
   it.each([
@@ -54,6 +59,8 @@ describe('validateEnv', () => {
     ['REQUEST_TIMEOUT_MS', '10'],
     ['REDIS_URL', 'http://localhost:6379'],
     ['DB_URL', 'oracle://x'],
+    ['DB_POOL_SIZE', '0'],
+    ['DB_POOL_SIZE', '2.5'],
     ['TRUST_PROXY', 'maybe'],
     ['LOG_LEVEL', 'loud'],
     ['CORS_ORIGINS', '*'],

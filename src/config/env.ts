@@ -39,6 +39,13 @@ export class Env {
   @emptyAsUnset() @toBool() @IsBoolean()
   DB_MIGRATIONS_RUN = true;
 
+  /**
+   * MySQL/MariaDB and PostgreSQL: connections of TypeORM's pool in each process. MySQL's group commit keeps
+   * a pool of half as many beside it (see MysqlGroupCommit), so a process opens up to 1.5 × this.
+   */
+  @emptyAsUnset() @toInt() @IsInt() @Min(1) @Max(500)
+  DB_POOL_SIZE = 20;
+
   @emptyAsUnset() @IsIn(SQLITE_SYNC_MODES)
   SQLITE_SYNCHRONOUS: (typeof SQLITE_SYNC_MODES)[number] = 'NORMAL';
 

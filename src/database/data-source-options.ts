@@ -10,10 +10,15 @@ export interface DatabaseSettings {
   migrationsRun: boolean;
   /** SQLite's PRAGMA synchronous; NORMAL with WAL survives process crashes, FULL also power loss. */
   sqliteSynchronous: string;
+  /** MySQL/MariaDB and PostgreSQL: connections of TypeORM's pool (DB_POOL_SIZE); 20 when not given. */
+  poolSize?: number;
 }
+
+export const DEFAULT_POOL_SIZE = 20;
 
 export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
   const { kind, target } = parseDbUrl(settings.url);
+  const poolSize = settings.poolSize ?? DEFAULT_POOL_SIZE;
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
@@ -52,9 +57,9 @@ export function buildDataSourceOptions(settings: DatabaseSettings): DataSourceOp
       charset: 'utf8mb4_unicode_ci',
       supportBigNumbers: true,
       bigNumberStrings: true,
-      extra: { connectionLimit: 20 },
+      extra: { connectionLimit: poolSize },
     };
   }
 
-  return { ...common, type: 'postgres', url: target, extra: { max: 20 } };
+  return { ...common, type: 'postgres', url: target, extra: { max: poolSize } };
 }

@@ -15,6 +15,7 @@ import { SqliteCheckpointer } from './sqlite-checkpointer';
           url: env.DB_URL,
           migrationsRun: env.DB_MIGRATIONS_RUN,
           sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
+          poolSize: env.DB_POOL_SIZE,
         }),
     }),
   ],

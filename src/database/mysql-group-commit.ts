@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TurnBatch } from '../common/async/turn-batch';
+import { DEFAULT_POOL_SIZE } from './data-source-options';
 import { SqlStep, SqlUnit, Statement, statementsOf } from './sql';
 import { isTransientDbError } from './transient-error';
 import { isUniqueViolation } from './unique-violation';
@@ -10,8 +11,11 @@ import { isUniqueViolation } from './unique-violation';
  * 64 against 16 on MariaDB: create 257-261 -> 238-244 µs of CPU, webhook intake +25 % req/s.
  */
 const MAX_GROUP = 64;
-/** Connections of the group-commit pool, beside TypeORM's own (20). */
-const POOL_SIZE = 10;
+/**
+ * Connections of the group-commit pool, per connection of TypeORM's own (DB_POOL_SIZE, 20 by default): the
+ * group pool carries the hot writes in few, large round trips, so half as many suffice (10 by default).
+ */
+const POOL_SHARE = 0.5;
 /** Reads sent together, at most (see query). */
 const MAX_READS = 64;
 /** Tries of a lost group's unit run alone, when it keeps meeting deadlocks (see runAloneRetrying). */
@@ -165,11 +169,12 @@ export class MysqlGroupCommit {
       // are written and read exactly as through its pool.
       const driver = this.dataSource.driver as unknown as {
         mysql: MysqlModule;
-        options: unknown;
+        options: { extra?: { connectionLimit?: number } };
         createConnectionOptions(options: unknown, credentials: unknown): Record<string, unknown>;
       };
       const options = driver.createConnectionOptions(driver.options, driver.options);
-      this.pool = driver.mysql.createPool({ ...options, connectionLimit: POOL_SIZE, multipleStatements: true });
+      const connectionLimit = groupPoolSize(driver.options.extra?.connectionLimit ?? DEFAULT_POOL_SIZE);
+      this.pool = driver.mysql.createPool({ ...options, connectionLimit, multipleStatements: true });
     }
     return this.pool;
   }
@@ -289,6 +294,11 @@ export class MysqlGroupCommit {
       }
     }
   }
+}
+
+/** The group-commit pool's size for a TypeORM pool of `typeormPoolSize` connections (at least one). */
+export function groupPoolSize(typeormPoolSize: number): number {
+  return Math.max(1, Math.ceil(typeormPoolSize * POOL_SHARE));
 }
 
 /** SERVER_STATUS_IN_TRANS, in the status flags of every OK packet. */

@@ -463,4 +463,43 @@ describeMysql('MySQL group commit', () => {
     }
     expect(await keyIds()).toEqual(['a']);
   });
+  it('opens at most DB_POOL_SIZE connections for reads and half as many for groups', async () => {
+    const SLEEP = 'SELECT SLEEP(0.2) AS slept';
+    const small = new DataSource(buildDataSourceOptions({ url: database.url, migrationsRun: false, sqliteSynchronous: 'NORMAL', poolSize: 4 }));
+    await small.initialize();
+    const smallDb = new Db(small);
+    const smallSql = smallDb.sql;
+    try {
+      const sleeping = async () => {
+        const [rows] = await admin.query('SELECT COUNT(*) AS n FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND info LIKE ?', ['%SLEEP(0.2)%']);
+        return Number((rows as Array<{ n: number }>)[0].n);
+      };
+      const work: Promise<unknown>[] = [];
+      // One lone read (TypeORM's pool) and one group (the group-commit pool) per event-loop turn, each
+      // holding its connection for 0.2 s: with no limit, 12 of each would run at once.
+      for (let turn = 0; turn < 12; turn++) {
+        work.push(smallSql.get(smallSql.stmt(SLEEP, 'get'), []));
+        work.push(
+          smallSql.transaction(function* () {
+            return yield smallSql.op(smallSql.stmt(SLEEP, 'get'), []);
+          }),
+        );
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      let peak = 0;
+      const all = Promise.all(work);
+      let settled = false;
+      void all.finally(() => (settled = true)).catch(() => undefined);
+      while (!settled) {
+        peak = Math.max(peak, await sleeping());
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      expect(await all).toHaveLength(24);
+      // 4 of TypeORM's pool and 2 of the group pool, all busy at the peak.
+      expect(peak).toBe(6);
+    } finally {
+      await smallDb.onApplicationShutdown();
+      await small.destroy();
+    }
+  });
 });
