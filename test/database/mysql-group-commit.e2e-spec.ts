@@ -235,20 +235,22 @@ describeMysql('MySQL group commit', () => {
     expect(first[1]).toEqual({ status: 'fulfilled', value: 1 });
     // Second statement a duplicate: its first went through, so the group (of single steps, as writeAll's
     // and write's are) is undone and the others run alone.
-    let runs = 0;
+    const runs = { b: 0, e: 0 };
     await withCountingGroups(async (groups) => {
       const second = await Promise.allSettled([
-        groups.run(() => (runs++, writeKey('b', 'k2')), true),
+        groups.run(() => (runs.b++, writeKey('b', 'k2')), true),
         groups.run(function* () {
           return yield { batch: [keyOp('c', 'k3'), keyOp('d', 'k1')], last: true };
         }, true),
-        groups.run(() => (runs++, writeKey('e', 'k4')), true),
+        groups.run(() => (runs.e++, writeKey('e', 'k4')), true),
       ]);
       expect(second[0]).toEqual({ status: 'fulfilled', value: 1 });
       expect(isUniqueViolation((second[1] as PromiseRejectedResult).reason)).toBe(true);
       expect(second[2]).toEqual({ status: 'fulfilled', value: 1 });
     });
-    expect(runs).toBe(4);
+    // Each in the group, then alone (once more if InnoDB picked it as a deadlock victim there, see above).
+    expect(runs.b).toBeGreaterThanOrEqual(2);
+    expect(runs.e).toBeGreaterThanOrEqual(2);
     expect(await keyIds()).toEqual(['a', 'b', 'e', 'pre']);
   });
 
@@ -288,7 +290,10 @@ describeMysql('MySQL group commit', () => {
     expect(results[1].status).toBe('rejected');
     expect(isUniqueViolation((results[1] as PromiseRejectedResult).reason)).toBe(true);
     expect(results[2]).toEqual({ status: 'fulfilled', value: 1 });
-    expect(runs).toBe(2);
+    // In the group, then alone. Alone, 'a' and 'b' both wait for the abandoned group's rollback (it held
+    // their keys), and InnoDB at times makes one of them a deadlock victim (1 run in ~7 here): that one
+    // runs once more (runAloneRetrying).
+    expect(runs).toBeGreaterThanOrEqual(2);
     expect(failingRuns).toBe(1); // its own failure: its caller gets the error, it does not run again
     expect(await keyIds()).toEqual(['a', 'b']); // not 'c': its unit failed
   });
