@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderError } from '../provider.errors';
@@ -154,15 +154,19 @@ describe('midtrans status and settlement', () => {
 
   it('reads the dashboard export for the day; a missing file is unavailable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'midtrans-settlement-'));
-    writeFileSync(join(dir, '2025-10-26.csv'), fixture('settlement.2025-10-26.csv'));
-    const provider = build(server.url, { settlementDir: dir });
-    expect(await provider.fetchSettlement('2025-10-26')).toEqual([
-      { providerTrxId: '0b7a8f3e-5d1c-4f2a-9e6b-3c8d7a1f2e4b', amount: 275000, fee: 1925, netAmount: 273075, settlementDate: '2025-10-26', fileId: 'midtrans-2025-10-26.csv' },
-      { providerTrxId: '7c1d2e3f-0000-4000-8000-000000000002', amount: 1000000, fee: 7000, netAmount: 993000, settlementDate: '2025-10-26', fileId: 'midtrans-2025-10-26.csv' },
-    ]);
-    await expect(provider.fetchSettlement('2025-10-27')).rejects.toMatchObject({ kind: 'unavailable' });
-    await expect(build(server.url).fetchSettlement('2025-10-26')).rejects.toBeInstanceOf(ProviderError);
-    await expect(provider.fetchSettlement('../etc/passwd')).rejects.toMatchObject({ kind: 'invalid_request' });
+    try {
+      writeFileSync(join(dir, '2025-10-26.csv'), fixture('settlement.2025-10-26.csv'));
+      const provider = build(server.url, { settlementDir: dir });
+      expect(await provider.fetchSettlement('2025-10-26')).toEqual([
+        { providerTrxId: '0b7a8f3e-5d1c-4f2a-9e6b-3c8d7a1f2e4b', amount: 275000, fee: 1925, netAmount: 273075, settlementDate: '2025-10-26', fileId: 'midtrans-2025-10-26.csv' },
+        { providerTrxId: '7c1d2e3f-0000-4000-8000-000000000002', amount: 1000000, fee: 7000, netAmount: 993000, settlementDate: '2025-10-26', fileId: 'midtrans-2025-10-26.csv' },
+      ]);
+      await expect(provider.fetchSettlement('2025-10-27')).rejects.toMatchObject({ kind: 'unavailable' });
+      await expect(build(server.url).fetchSettlement('2025-10-26')).rejects.toBeInstanceOf(ProviderError);
+      await expect(provider.fetchSettlement('../etc/passwd')).rejects.toMatchObject({ kind: 'invalid_request' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a file with a fractional amount or without the required columns', () => {

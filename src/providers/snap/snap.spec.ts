@@ -1,5 +1,5 @@
 import { createHmac, createVerify } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProviderError, WebhookRejectedError } from '../provider.errors';
@@ -385,16 +385,20 @@ describe('SNAP settlement export', () => {
 
   it('reads <dir>/<date>.csv; a missing file is unavailable, a bad line invalid_request', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'snap-settlement-'));
-    writeFileSync(join(dir, '2024-05-22.csv'), fixture('settlement.sample.csv'));
-    writeFileSync(join(dir, '2024-05-23.csv'), 'reference_no,amount,fee\r\nA1,10000.50,0\r\n');
-    const provider = buildTestProvider(DOKU_PROFILE, { baseUrl: 'http://127.0.0.1:9', ourKeys, settlementDir: dir });
-    expect(await provider.fetchSettlement('2024-05-22')).toHaveLength(2);
-    expect((await failure(provider.fetchSettlement('2024-05-24'))).kind).toBe('unavailable');
-    const bad = await failure(provider.fetchSettlement('2024-05-23'));
-    expect(bad.kind).toBe('invalid_request');
-    expect(bad.message).toMatch(/line 2: amount/);
-    const unconfigured = buildTestProvider(DOKU_PROFILE, { baseUrl: 'http://127.0.0.1:9', ourKeys });
-    expect((await failure(unconfigured.fetchSettlement('2024-05-22'))).kind).toBe('unavailable');
+    try {
+      writeFileSync(join(dir, '2024-05-22.csv'), fixture('settlement.sample.csv'));
+      writeFileSync(join(dir, '2024-05-23.csv'), 'reference_no,amount,fee\r\nA1,10000.50,0\r\n');
+      const provider = buildTestProvider(DOKU_PROFILE, { baseUrl: 'http://127.0.0.1:9', ourKeys, settlementDir: dir });
+      expect(await provider.fetchSettlement('2024-05-22')).toHaveLength(2);
+      expect((await failure(provider.fetchSettlement('2024-05-24'))).kind).toBe('unavailable');
+      const bad = await failure(provider.fetchSettlement('2024-05-23'));
+      expect(bad.kind).toBe('invalid_request');
+      expect(bad.message).toMatch(/line 2: amount/);
+      const unconfigured = buildTestProvider(DOKU_PROFILE, { baseUrl: 'http://127.0.0.1:9', ourKeys });
+      expect((await failure(unconfigured.fetchSettlement('2024-05-22'))).kind).toBe('unavailable');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
