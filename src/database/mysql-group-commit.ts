@@ -297,7 +297,7 @@ export class MysqlGroupCommit {
 }
 
 /** The group-commit pool's size for a TypeORM pool of `typeormPoolSize` connections (at least one). */
-export function groupPoolSize(typeormPoolSize: number): number {
+function groupPoolSize(typeormPoolSize: number): number {
   return Math.max(1, Math.ceil(typeormPoolSize * POOL_SHARE));
 }
 
