@@ -207,10 +207,6 @@ export function staticToDynamic(payload: string, amount: number): string {
     0,
     { tag: '54', value: amountValue },
   );
-  return appendCrc(fields);
-}
-
-function appendCrc(fields: TlvField[]): string {
   return withCrc(encodeTlv(fields));
 }
 
